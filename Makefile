@@ -1,0 +1,36 @@
+# boltrx developer targets. `make help` lists them.
+GO        ?= go
+FUZZTIME  ?= 5m
+BENCHTIME ?= 1s
+PKGS      ?= ./...
+
+.PHONY: help demo test test-short bench fuzz fuzz-seeds lint fmt
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
+
+demo: ## run the main demo against the embedded simulated cluster (or NEO4J_URI)
+	$(GO) run ./examples/demo
+
+test: ## vet and run every test with the race detector (what CI runs)
+	$(GO) vet $(PKGS)
+	$(GO) test -race -count=1 -timeout 15m $(PKGS)
+
+test-short: ## quick test run without the race detector
+	$(GO) test -count=1 $(PKGS)
+
+bench: ## micro-benchmarks of the main module (bench/ has the side-by-side ones)
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) $(PKGS)
+
+fuzz: ## run every fuzz target for FUZZTIME each (default 5m)
+	@scripts/fuzz-all.sh $(FUZZTIME)
+
+lint: ## gofmt, go vet and staticcheck
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet $(PKGS)
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) $(PKGS)
+
+fmt: ## format all Go files
+	gofmt -w $$(git ls-files '*.go')
+
+STATICCHECK_VERSION ?= v0.8.2
