@@ -1,0 +1,614 @@
+package packstream
+
+import (
+	"encoding/binary"
+	"math"
+	"strconv"
+	"time"
+)
+
+// Limits on decoded temporal values. They are far beyond what Neo4j
+// produces (years ±999,999,999) and keep every computation below from
+// overflowing.
+const (
+	maxAbsSeconds   = 1 << 50 // seconds from the epoch
+	maxAbsDays      = maxAbsSeconds / 86400
+	maxOffsetSecond = 18 * 60 * 60 // UTC offsets, as in ISO-8601 / java.time
+	nanosPerDay     = 86400 * 1_000_000_000
+)
+
+// readStruct reads a structure value and hydrates it into its Go type.
+func (d *Decoder) readStruct(depth int) (any, error) {
+	start := d.off
+	if err := d.enter(start, depth); err != nil {
+		return nil, err
+	}
+	tag, fields, err := d.ReadStructHeader()
+	if err != nil {
+		return nil, err
+	}
+	v, err := d.hydrate(start, tag, fields, depth+1)
+	if err != nil {
+		d.off = start
+		return nil, err
+	}
+	return v, nil
+}
+
+// hydrate reads the fields of a structure whose header at start was read.
+func (d *Decoder) hydrate(start int, tag byte, fields, depth int) (any, error) {
+	switch tag {
+	case tagNode:
+		return d.readNode(start, fields, depth)
+	case tagRelationship:
+		return d.readRelationship(start, fields, depth)
+	case tagUnboundRelationship:
+		return nil, d.errAt(start, ErrInvalidValue, "UnboundRelationship outside a Path")
+	case tagPath:
+		return d.readPath(start, fields, depth)
+	case tagDate:
+		return d.readDate(start, fields)
+	case tagTime:
+		return d.readTime(start, fields)
+	case tagLocalTime:
+		return d.readLocalTime(start, fields)
+	case tagLocalDateTime:
+		return d.readLocalDateTime(start, fields)
+	case tagDateTime, tagDateTimeZoneID, tagLegacyDateTime, tagLegacyDateTimeZoneID:
+		return d.readDateTime(start, tag, fields)
+	case tagDuration:
+		return d.readDuration(start, fields)
+	case tagPoint2D:
+		return d.readPoint2D(start, fields)
+	case tagPoint3D:
+		return d.readPoint3D(start, fields)
+	case tagVector:
+		return d.readVector(start, fields)
+	case tagUnsupportedType:
+		return d.readUnsupportedType(start, fields, depth)
+	}
+	return nil, d.errAt(start, ErrUnknownStructure, "tag "+markerHex(tag))
+}
+
+func (d *Decoder) checkFields(start int, name string, got, want int) error {
+	if got != want {
+		return d.errAt(start, ErrFieldCount, name+" with "+strconv.Itoa(got)+" fields, want "+strconv.Itoa(want))
+	}
+	return nil
+}
+
+func (d *Decoder) invalid(start int, detail string) error {
+	return d.errAt(start, ErrInvalidValue, detail)
+}
+
+// expectStruct reads a structure header that must have tag.
+func (d *Decoder) expectStruct(tag byte, name string) (start, fields int, err error) {
+	start = d.off
+	got, fields, err := d.ReadStructHeader()
+	if err != nil {
+		return start, 0, err
+	}
+	if got != tag {
+		return start, 0, d.errAt(start, ErrUnexpectedKind, "want "+name+" structure, found tag "+markerHex(got))
+	}
+	return start, fields, nil
+}
+
+// graphFields is the number of fields of a graph structure in the dialect.
+func (d *Decoder) graphFields(legacy, withIDs int) int {
+	if d.Dialect.ElementIDs {
+		return withIDs
+	}
+	return legacy
+}
+
+// readElementID reads the element id field, or makes one from the numeric
+// id before Bolt 5.0.
+func (d *Decoder) readElementID(id int64) (string, error) {
+	if d.Dialect.ElementIDs {
+		return d.ReadString()
+	}
+	return strconv.FormatInt(id, 10), nil
+}
+
+func (d *Decoder) readStringList(depth int) ([]string, error) {
+	start := d.off
+	if err := d.enter(start, depth); err != nil {
+		return nil, err
+	}
+	n, err := d.ReadListHeader()
+	if err != nil {
+		return nil, err
+	}
+	list := make([]string, 0, d.capacity(n, 1))
+	for i := 0; i < n; i++ {
+		s, err := d.ReadString()
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, s)
+	}
+	return list, nil
+}
+
+func (d *Decoder) readNode(start, fields, depth int) (Node, error) {
+	var n Node
+	if err := d.checkFields(start, "Node", fields, d.graphFields(3, 4)); err != nil {
+		return n, err
+	}
+	var err error
+	if n.Id, err = d.ReadInt(); err != nil {
+		return n, err
+	}
+	if n.Labels, err = d.readStringList(depth); err != nil {
+		return n, err
+	}
+	if n.Props, err = d.readMap(depth); err != nil {
+		return n, err
+	}
+	n.ElementId, err = d.readElementID(n.Id)
+	return n, err
+}
+
+func (d *Decoder) readRelationship(start, fields, depth int) (Relationship, error) {
+	var r Relationship
+	if err := d.checkFields(start, "Relationship", fields, d.graphFields(5, 8)); err != nil {
+		return r, err
+	}
+	var err error
+	if r.Id, err = d.ReadInt(); err != nil {
+		return r, err
+	}
+	if r.StartId, err = d.ReadInt(); err != nil {
+		return r, err
+	}
+	if r.EndId, err = d.ReadInt(); err != nil {
+		return r, err
+	}
+	if r.Type, err = d.ReadString(); err != nil {
+		return r, err
+	}
+	if r.Props, err = d.readMap(depth); err != nil {
+		return r, err
+	}
+	if r.ElementId, err = d.readElementID(r.Id); err != nil {
+		return r, err
+	}
+	if r.StartElementId, err = d.readElementID(r.StartId); err != nil {
+		return r, err
+	}
+	r.EndElementId, err = d.readElementID(r.EndId)
+	return r, err
+}
+
+// unboundRelationship is a relationship of a Path before it is bound to
+// its nodes.
+type unboundRelationship struct {
+	id        int64
+	elementID string
+	typ       string
+	props     map[string]any
+}
+
+func (d *Decoder) readUnbound(start, fields, depth int) (unboundRelationship, error) {
+	var u unboundRelationship
+	if err := d.checkFields(start, "UnboundRelationship", fields, d.graphFields(3, 4)); err != nil {
+		return u, err
+	}
+	var err error
+	if u.id, err = d.ReadInt(); err != nil {
+		return u, err
+	}
+	if u.typ, err = d.ReadString(); err != nil {
+		return u, err
+	}
+	if u.props, err = d.readMap(depth); err != nil {
+		return u, err
+	}
+	u.elementID, err = d.readElementID(u.id)
+	return u, err
+}
+
+// smallestGraphStruct is the fewest bytes a Node or UnboundRelationship
+// takes (marker, tag, tiny id, empty list or string, empty map).
+const smallestGraphStruct = 5
+
+func (d *Decoder) readPath(start, fields, depth int) (Path, error) {
+	var p Path
+	if err := d.checkFields(start, "Path", fields, 3); err != nil {
+		return p, err
+	}
+	if err := d.enter(d.off, depth); err != nil {
+		return p, err
+	}
+	n, err := d.ReadListHeader()
+	if err != nil {
+		return p, err
+	}
+	nodes := make([]Node, 0, d.capacity(n, smallestGraphStruct))
+	for i := 0; i < n; i++ {
+		at, fields, err := d.expectStruct(tagNode, "Node")
+		if err != nil {
+			return p, err
+		}
+		node, err := d.readNode(at, fields, depth+2)
+		if err != nil {
+			return p, err
+		}
+		nodes = append(nodes, node)
+	}
+	if err := d.enter(d.off, depth); err != nil {
+		return p, err
+	}
+	if n, err = d.ReadListHeader(); err != nil {
+		return p, err
+	}
+	rels := make([]unboundRelationship, 0, d.capacity(n, smallestGraphStruct))
+	for i := 0; i < n; i++ {
+		at, fields, err := d.expectStruct(tagUnboundRelationship, "UnboundRelationship")
+		if err != nil {
+			return p, err
+		}
+		rel, err := d.readUnbound(at, fields, depth+2)
+		if err != nil {
+			return p, err
+		}
+		rels = append(rels, rel)
+	}
+	indicesAt := d.off
+	if n, err = d.ReadListHeader(); err != nil {
+		return p, err
+	}
+	indices := make([]int64, 0, d.capacity(n, 1))
+	for i := 0; i < n; i++ {
+		x, err := d.ReadInt()
+		if err != nil {
+			return p, err
+		}
+		indices = append(indices, x)
+	}
+	return bindPath(nodes, rels, indices, func(detail string) error {
+		return d.invalid(indicesAt, detail)
+	})
+}
+
+// bindPath turns the wire form of a path into the sequence of its nodes and
+// bound relationships, checking every index.
+func bindPath(nodes []Node, rels []unboundRelationship, indices []int64, fail func(string) error) (Path, error) {
+	if len(nodes) == 0 {
+		return Path{}, fail("Path without nodes")
+	}
+	if len(indices)%2 != 0 {
+		return Path{}, fail("Path with an odd number of indices")
+	}
+	steps := len(indices) / 2
+	p := Path{
+		Nodes:         make([]Node, 1, steps+1),
+		Relationships: make([]Relationship, 0, steps),
+	}
+	p.Nodes[0] = nodes[0]
+	nRels := int64(len(rels))
+	for i := 0; i < steps; i++ {
+		ri, ni := indices[2*i], indices[2*i+1]
+		if ri == 0 || ri < -nRels || ri > nRels {
+			return Path{}, fail("Path relationship index " + strconv.FormatInt(ri, 10) +
+				" out of range for " + strconv.Itoa(len(rels)) + " relationships")
+		}
+		if ni < 0 || ni >= int64(len(nodes)) {
+			return Path{}, fail("Path node index " + strconv.FormatInt(ni, 10) +
+				" out of range for " + strconv.Itoa(len(nodes)) + " nodes")
+		}
+		prev, next := &p.Nodes[len(p.Nodes)-1], &nodes[ni]
+		u := rels[abs64(ri)-1]
+		r := Relationship{Id: u.id, ElementId: u.elementID, Type: u.typ, Props: u.props}
+		from, to := prev, next
+		if ri < 0 {
+			from, to = next, prev
+		}
+		r.StartId, r.StartElementId = from.Id, from.ElementId
+		r.EndId, r.EndElementId = to.Id, to.ElementId
+		p.Relationships = append(p.Relationships, r)
+		p.Nodes = append(p.Nodes, *next)
+	}
+	return p, nil
+}
+
+func abs64(x int64) int64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// readIntIn reads an integer field that must lie in [lo, hi].
+func (d *Decoder) readIntIn(lo, hi int64, what string) (int64, error) {
+	at := d.off
+	x, err := d.ReadInt()
+	if err != nil {
+		return 0, err
+	}
+	if x < lo || x > hi {
+		return 0, d.invalid(at, what+" "+strconv.FormatInt(x, 10)+" out of range")
+	}
+	return x, nil
+}
+
+func (d *Decoder) readSeconds() (int64, error) {
+	return d.readIntIn(-maxAbsSeconds, maxAbsSeconds, "seconds")
+}
+
+func (d *Decoder) readNanos() (int64, error) {
+	return d.readIntIn(0, 999_999_999, "nanoseconds")
+}
+
+func (d *Decoder) readOffset() (int, error) {
+	x, err := d.readIntIn(-maxOffsetSecond, maxOffsetSecond, "UTC offset seconds")
+	return int(x), err
+}
+
+func (d *Decoder) readDate(start, fields int) (Date, error) {
+	if err := d.checkFields(start, "Date", fields, 1); err != nil {
+		return Date{}, err
+	}
+	days, err := d.readIntIn(-maxAbsDays, maxAbsDays, "days")
+	if err != nil {
+		return Date{}, err
+	}
+	return Date(time.Unix(days*86400, 0).UTC()), nil
+}
+
+// clockIn returns 1970-01-01 plus nanos of wall-clock time in loc.
+func clockIn(nanos int64, loc *time.Location) time.Time {
+	const ns = int64(time.Second)
+	secs := nanos / ns
+	return time.Date(1970, 1, 1, int(secs/3600), int(secs/60%60), int(secs%60), int(nanos%ns), loc)
+}
+
+func (d *Decoder) readTime(start, fields int) (Time, error) {
+	if err := d.checkFields(start, "Time", fields, 2); err != nil {
+		return Time{}, err
+	}
+	nanos, err := d.readIntIn(0, nanosPerDay-1, "nanoseconds of the day")
+	if err != nil {
+		return Time{}, err
+	}
+	offset, err := d.readOffset()
+	if err != nil {
+		return Time{}, err
+	}
+	return Time(clockIn(nanos, fixedZone(offset))), nil
+}
+
+func (d *Decoder) readLocalTime(start, fields int) (LocalTime, error) {
+	if err := d.checkFields(start, "LocalTime", fields, 1); err != nil {
+		return LocalTime{}, err
+	}
+	nanos, err := d.readIntIn(0, nanosPerDay-1, "nanoseconds of the day")
+	if err != nil {
+		return LocalTime{}, err
+	}
+	return LocalTime(clockIn(nanos, time.UTC)), nil
+}
+
+func (d *Decoder) readLocalDateTime(start, fields int) (LocalDateTime, error) {
+	if err := d.checkFields(start, "LocalDateTime", fields, 2); err != nil {
+		return LocalDateTime{}, err
+	}
+	secs, err := d.readSeconds()
+	if err != nil {
+		return LocalDateTime{}, err
+	}
+	nanos, err := d.readNanos()
+	if err != nil {
+		return LocalDateTime{}, err
+	}
+	return LocalDateTime(time.Unix(secs, nanos).UTC()), nil
+}
+
+// readDateTime reads the four DateTime structures: 'I' and 'i' count UTC
+// seconds, the legacy 'F' and 'f' count local wall-clock seconds. A zone
+// id unknown here decodes as an InvalidValue.
+func (d *Decoder) readDateTime(start int, tag byte, fields int) (any, error) {
+	utc := tag == tagDateTime || tag == tagDateTimeZoneID
+	if utc != d.Dialect.UTCDateTime {
+		if utc {
+			return nil, d.errAt(start, ErrNotInDialect, "UTC DateTime tag "+markerHex(tag)+" before Bolt 5.0 without the utc patch")
+		}
+		return nil, d.errAt(start, ErrNotInDialect, "legacy DateTime tag "+markerHex(tag)+" after Bolt 5.0 or with the utc patch")
+	}
+	if err := d.checkFields(start, "DateTime", fields, 3); err != nil {
+		return nil, err
+	}
+	secs, err := d.readSeconds()
+	if err != nil {
+		return nil, err
+	}
+	nanos, err := d.readNanos()
+	if err != nil {
+		return nil, err
+	}
+	if tag == tagDateTime || tag == tagLegacyDateTime {
+		offset, err := d.readOffset()
+		if err != nil {
+			return nil, err
+		}
+		if tag == tagLegacyDateTime {
+			secs -= int64(offset)
+		}
+		return time.Unix(secs, nanos).In(fixedZone(offset)), nil
+	}
+	name, err := d.stringView()
+	if err != nil {
+		return nil, err
+	}
+	loc, err := lookupZone(name)
+	if err != nil {
+		return InvalidValue{Message: "unknown time zone id " + strconv.Quote(string(name)), Err: err}, nil
+	}
+	if tag == tagDateTimeZoneID {
+		return time.Unix(secs, nanos).In(loc), nil
+	}
+	// Legacy: the seconds are the wall clock in the zone.
+	w := time.Unix(secs, nanos).UTC()
+	return time.Date(w.Year(), w.Month(), w.Day(), w.Hour(), w.Minute(), w.Second(), w.Nanosecond(), loc), nil
+}
+
+func (d *Decoder) readDuration(start, fields int) (Duration, error) {
+	var v Duration
+	if err := d.checkFields(start, "Duration", fields, 4); err != nil {
+		return v, err
+	}
+	var err error
+	if v.Months, err = d.ReadInt(); err != nil {
+		return v, err
+	}
+	if v.Days, err = d.ReadInt(); err != nil {
+		return v, err
+	}
+	if v.Seconds, err = d.ReadInt(); err != nil {
+		return v, err
+	}
+	nanos, err := d.readIntIn(math.MinInt32, math.MaxInt32, "nanoseconds")
+	v.Nanos = int(nanos)
+	return v, err
+}
+
+func (d *Decoder) readSRID() (uint32, error) {
+	x, err := d.readIntIn(0, math.MaxUint32, "spatial reference id")
+	return uint32(x), err
+}
+
+func (d *Decoder) readPoint2D(start, fields int) (Point2D, error) {
+	var p Point2D
+	if err := d.checkFields(start, "Point2D", fields, 3); err != nil {
+		return p, err
+	}
+	var err error
+	if p.SpatialRefId, err = d.readSRID(); err != nil {
+		return p, err
+	}
+	if p.X, err = d.ReadFloat(); err != nil {
+		return p, err
+	}
+	p.Y, err = d.ReadFloat()
+	return p, err
+}
+
+func (d *Decoder) readPoint3D(start, fields int) (Point3D, error) {
+	var p Point3D
+	if err := d.checkFields(start, "Point3D", fields, 4); err != nil {
+		return p, err
+	}
+	var err error
+	if p.SpatialRefId, err = d.readSRID(); err != nil {
+		return p, err
+	}
+	if p.X, err = d.ReadFloat(); err != nil {
+		return p, err
+	}
+	if p.Y, err = d.ReadFloat(); err != nil {
+		return p, err
+	}
+	p.Z, err = d.ReadFloat()
+	return p, err
+}
+
+func (d *Decoder) readVector(start, fields int) (any, error) {
+	if !d.Dialect.Vectors {
+		return nil, d.errAt(start, ErrNotInDialect, "Vector needs Bolt 6.0")
+	}
+	if err := d.checkFields(start, "Vector", fields, 2); err != nil {
+		return nil, err
+	}
+	at := d.off
+	marker, err := d.bytesView()
+	if err != nil {
+		return nil, err
+	}
+	if len(marker) != 1 || VectorType(marker[0]).size() == 0 {
+		return nil, d.invalid(at, "Vector type marker must be one of C8 C9 CA CB C6 C1")
+	}
+	typ := VectorType(marker[0])
+	at = d.off
+	data, err := d.bytesView()
+	if err != nil {
+		return nil, err
+	}
+	size := typ.size()
+	if len(data)%size != 0 {
+		return nil, d.invalid(at, "Vector data of "+strconv.Itoa(len(data))+" bytes is not a whole number of "+typ.String()+" elements")
+	}
+	return decodeVectorData(typ, data), nil
+}
+
+// decodeVectorData converts big-endian elements to a Vector of typ.
+func decodeVectorData(typ VectorType, data []byte) any {
+	be := binary.BigEndian
+	switch typ {
+	case VectorInt8:
+		v := make([]int8, len(data))
+		for i, b := range data {
+			v[i] = int8(b)
+		}
+		return Vector[int8]{Elems: v}
+	case VectorInt16:
+		v := make([]int16, len(data)/2)
+		for i := range v {
+			v[i] = int16(be.Uint16(data[2*i:]))
+		}
+		return Vector[int16]{Elems: v}
+	case VectorInt32:
+		v := make([]int32, len(data)/4)
+		for i := range v {
+			v[i] = int32(be.Uint32(data[4*i:]))
+		}
+		return Vector[int32]{Elems: v}
+	case VectorInt64:
+		v := make([]int64, len(data)/8)
+		for i := range v {
+			v[i] = int64(be.Uint64(data[8*i:]))
+		}
+		return Vector[int64]{Elems: v}
+	case VectorFloat32:
+		v := make([]float32, len(data)/4)
+		for i := range v {
+			v[i] = math.Float32frombits(be.Uint32(data[4*i:]))
+		}
+		return Vector[float32]{Elems: v}
+	default:
+		v := make([]float64, len(data)/8)
+		for i := range v {
+			v[i] = math.Float64frombits(be.Uint64(data[8*i:]))
+		}
+		return Vector[float64]{Elems: v}
+	}
+}
+
+func (d *Decoder) readUnsupportedType(start, fields, depth int) (UnsupportedType, error) {
+	var u UnsupportedType
+	if !d.Dialect.Vectors {
+		return u, d.errAt(start, ErrNotInDialect, "UnsupportedType needs Bolt 6.0")
+	}
+	if err := d.checkFields(start, "UnsupportedType", fields, 4); err != nil {
+		return u, err
+	}
+	var err error
+	if u.Name, err = d.ReadString(); err != nil {
+		return u, err
+	}
+	major, err := d.readIntIn(0, math.MaxInt32, "protocol major version")
+	if err != nil {
+		return u, err
+	}
+	minor, err := d.readIntIn(0, math.MaxInt32, "protocol minor version")
+	if err != nil {
+		return u, err
+	}
+	u.MinimumProtocolMajor, u.MinimumProtocolMinor = int(major), int(minor)
+	extra, err := d.readMap(depth)
+	if err != nil {
+		return u, err
+	}
+	u.Message, _ = extra["message"].(string)
+	return u, nil
+}
