@@ -1,0 +1,27 @@
+package bolt
+
+// checkNotifications reports notification filters that caps' version cannot
+// carry in msg.
+func checkNotifications(msg string, caps *Capabilities, minSeverity string, disabled []string) error {
+	if caps.NotificationFilters {
+		return nil
+	}
+	if minSeverity != "" {
+		return &VersionError{Message: msg, Field: "notifications_minimum_severity", Version: caps.Version, Detail: "notification filters need 5.2"}
+	}
+	if disabled != nil {
+		return &VersionError{Message: msg, Field: "notifications_disabled_categories", Version: caps.Version, Detail: "notification filters need 5.2"}
+	}
+	return nil
+}
+
+// writeNotifications writes the notification filters that are set, under
+// the version's key for the disabled list.
+func writeNotifications(d *dictWriter, caps *Capabilities, minSeverity string, disabled []string) {
+	if minSeverity != "" {
+		d.str("notifications_minimum_severity", minSeverity)
+	}
+	if disabled != nil {
+		d.strings(caps.NotificationsDisabledField, disabled)
+	}
+}

@@ -1,0 +1,204 @@
+package bolt
+
+import (
+	"strconv"
+
+	"github.com/boltrx/boltrx/packstream"
+)
+
+// Run executes a query: RUN query params {extra} (the extra dictionary
+// from 3.0 on). Outside a transaction it starts an auto-commit transaction
+// configured by TxConfig; inside one, TxConfig stays zero.
+type Run struct {
+	Query  string
+	Params map[string]any // nil sends {}
+	TxConfig
+}
+
+// Tag returns TagRun.
+func (*Run) Tag() byte { return TagRun }
+
+// Name returns "RUN".
+func (*Run) Name() string { return "RUN" }
+
+func (m *Run) encode(enc *packstream.Encoder, caps *Capabilities) error {
+	if err := m.check("RUN", caps); err != nil {
+		return err
+	}
+	if !caps.ExplicitTransactions {
+		enc.WriteStructHeader(TagRun, 2)
+	} else {
+		enc.WriteStructHeader(TagRun, 3)
+	}
+	enc.WriteString(m.Query)
+	if len(m.Params) == 0 {
+		enc.WriteMapHeader(0)
+	} else if err := enc.WriteParams(m.Params); err != nil {
+		return err
+	}
+	if !caps.ExplicitTransactions {
+		return nil
+	}
+	d := newDict(enc)
+	for d.pass() {
+		m.entries(&d, caps)
+	}
+	return d.err
+}
+
+func (m *Run) decode(r *fieldReader, caps *Capabilities, fields int) error {
+	want := 3
+	if !caps.ExplicitTransactions {
+		want = 2
+	}
+	if err := wantFields(r, fields, want); err != nil {
+		return err
+	}
+	var err error
+	if m.Query, err = r.str("query", false); err != nil {
+		return err
+	}
+	if m.Params, err = r.anyMap("parameters", false); err != nil {
+		return err
+	}
+	if want == 2 {
+		return nil
+	}
+	return m.decodeExtra(r, caps)
+}
+
+// All and Last are the special values of Pull and Discard.
+const (
+	// All asks for every remaining record (N).
+	All int64 = -1
+	// LastQuery names the most recent query of the transaction (Qid).
+	LastQuery int64 = -1
+)
+
+// Pull asks for records: PULL {n, qid} from 4.0 on, PULL_ALL before.
+//
+// Before 4.0 the only possible request is "all records of the current
+// result": N and Qid must both be -1. The zero value asks for 0 records of
+// query 0; use All and LastQuery.
+type Pull struct {
+	// N is how many records to stream; All (-1) streams all of them.
+	N int64
+	// Qid names the query inside an explicit transaction; LastQuery (-1),
+	// the most recent one, is not sent.
+	Qid int64
+}
+
+// Tag returns TagPull.
+func (*Pull) Tag() byte { return TagPull }
+
+// Name returns "PULL".
+func (*Pull) Name() string { return "PULL" }
+
+func (m *Pull) encode(enc *packstream.Encoder, caps *Capabilities) error {
+	return encodeStreamRequest(enc, caps, TagPull, "PULL", m.N, m.Qid)
+}
+
+func (m *Pull) decode(r *fieldReader, caps *Capabilities, fields int) error {
+	var err error
+	m.N, m.Qid, err = decodeStreamRequest(r, caps, fields)
+	return err
+}
+
+// Discard throws records away: DISCARD {n, qid} from 4.0 on, DISCARD_ALL
+// before. The rules for N and Qid are those of Pull.
+type Discard struct {
+	// N is how many records to discard; All (-1) discards the rest.
+	N int64
+	// Qid names the query inside an explicit transaction; LastQuery (-1),
+	// the most recent one, is not sent.
+	Qid int64
+}
+
+// Tag returns TagDiscard.
+func (*Discard) Tag() byte { return TagDiscard }
+
+// Name returns "DISCARD".
+func (*Discard) Name() string { return "DISCARD" }
+
+func (m *Discard) encode(enc *packstream.Encoder, caps *Capabilities) error {
+	return encodeStreamRequest(enc, caps, TagDiscard, "DISCARD", m.N, m.Qid)
+}
+
+func (m *Discard) decode(r *fieldReader, caps *Capabilities, fields int) error {
+	var err error
+	m.N, m.Qid, err = decodeStreamRequest(r, caps, fields)
+	return err
+}
+
+// encodeStreamRequest writes PULL or DISCARD.
+func encodeStreamRequest(enc *packstream.Encoder, caps *Capabilities, tag byte, name string, n, qid int64) error {
+	if !caps.PullN {
+		if n != All {
+			return &VersionError{Message: name, Field: "n", Version: caps.Version, Detail: "only all records (-1) before 4.0"}
+		}
+		if qid != LastQuery {
+			return &VersionError{Message: name, Field: "qid", Version: caps.Version, Detail: "query ids need 4.0"}
+		}
+		enc.WriteStructHeader(tag, 0)
+		return nil
+	}
+	if n == 0 || n < All {
+		return &InvalidRequestError{Message: name, Field: "n", Detail: strconv.FormatInt(n, 10) + " is neither positive nor -1 (all)"}
+	}
+	if qid < LastQuery {
+		return &InvalidRequestError{Message: name, Field: "qid", Detail: strconv.FormatInt(qid, 10) + " is neither a query id nor -1 (last)"}
+	}
+	enc.WriteStructHeader(tag, 1)
+	if qid == LastQuery {
+		enc.WriteMapHeader(1)
+	} else {
+		enc.WriteMapHeader(2)
+	}
+	enc.WriteString("n")
+	enc.WriteInt(n)
+	if qid != LastQuery {
+		enc.WriteString("qid")
+		enc.WriteInt(qid)
+	}
+	return nil
+}
+
+// decodeStreamRequest reads PULL or DISCARD.
+func decodeStreamRequest(r *fieldReader, caps *Capabilities, fields int) (n, qid int64, err error) {
+	if !caps.PullN {
+		return All, LastQuery, wantFields(r, fields, 0)
+	}
+	if err := wantFields(r, fields, 1); err != nil {
+		return 0, 0, err
+	}
+	entries, err := r.mapHeader("extra")
+	if err != nil {
+		return 0, 0, err
+	}
+	qid = LastQuery
+	haveN := false
+	for i := 0; i < entries; i++ {
+		key, err := r.key("extra")
+		if err != nil {
+			return 0, 0, err
+		}
+		switch string(key) {
+		case "n":
+			n, haveN, err = r.integer("n", false)
+		case "qid":
+			var present bool
+			if qid, present, err = r.integer("qid", true); err == nil && !present {
+				qid = LastQuery
+			}
+		default:
+			return 0, 0, r.unknownKey("extra", key, caps.Version)
+		}
+		if err != nil {
+			return 0, 0, err
+		}
+	}
+	if !haveN {
+		return 0, 0, r.fail("n", r.d.Offset(), "missing (it has no default)", nil)
+	}
+	return n, qid, nil
+}

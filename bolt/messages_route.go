@@ -1,0 +1,296 @@
+package bolt
+
+import (
+	"errors"
+
+	"github.com/boltrx/boltrx/packstream"
+)
+
+// Route asks for the routing table (4.3+): ROUTE {routing} [bookmarks] db
+// in 4.3, ROUTE {routing} [bookmarks] {extra} from 4.4 on. Older versions
+// call Capabilities.RoutingProcedure instead.
+type Route struct {
+	// Routing is the routing context, including "address", the address
+	// the client first dialled; nil sends {}.
+	Routing map[string]string
+	// Bookmarks the routing table must reflect; nil sends [].
+	Bookmarks []string
+	// Database names the database; "" = the home/default database.
+	Database string
+	// ImpersonatedUser resolves the home database of that user (4.4+).
+	ImpersonatedUser string
+}
+
+// Tag returns TagRoute.
+func (*Route) Tag() byte { return TagRoute }
+
+// Name returns "ROUTE".
+func (*Route) Name() string { return "ROUTE" }
+
+func (m *Route) encode(enc *packstream.Encoder, caps *Capabilities) error {
+	if m.ImpersonatedUser != "" && !caps.ImpersonatedUser {
+		return &VersionError{Message: "ROUTE", Field: "imp_user", Version: caps.Version, Detail: "impersonation needs 4.4"}
+	}
+	enc.WriteStructHeader(TagRoute, 3)
+	writeStringMap(enc, m.Routing)
+	writeStrings(enc, m.Bookmarks)
+	if !caps.RouteExtra {
+		if m.Database == "" {
+			enc.WriteNull()
+		} else {
+			enc.WriteString(m.Database)
+		}
+		return nil
+	}
+	return writeDict(enc, func(d *dictWriter) {
+		if m.Database != "" {
+			d.str("db", m.Database)
+		}
+		if m.ImpersonatedUser != "" {
+			d.str("imp_user", m.ImpersonatedUser)
+		}
+	})
+}
+
+func (m *Route) decode(r *fieldReader, caps *Capabilities, fields int) error {
+	if err := wantFields(r, fields, 3); err != nil {
+		return err
+	}
+	var err error
+	if m.Routing, err = r.stringMap("routing", false); err != nil {
+		return err
+	}
+	if m.Bookmarks, err = r.strings("bookmarks", true); err != nil {
+		return err
+	}
+	if !caps.RouteExtra {
+		m.Database, err = r.str("db", true)
+		return err
+	}
+	n, err := r.mapHeader("extra")
+	if err != nil {
+		return err
+	}
+	for i := 0; i < n; i++ {
+		key, err := r.key("extra")
+		if err != nil {
+			return err
+		}
+		switch string(key) {
+		case "db":
+			m.Database, err = r.str("db", true)
+		case "imp_user":
+			m.ImpersonatedUser, err = r.str("imp_user", true)
+		default:
+			return r.unknownKey("extra", key, caps.Version)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Server roles in a routing table.
+const (
+	RoleRoute = "ROUTE"
+	RoleRead  = "READ"
+	RoleWrite = "WRITE"
+)
+
+// RoutingTable is the "rt" entry of the SUCCESS of ROUTE.
+type RoutingTable struct {
+	// TTL is how many seconds the table stays valid.
+	TTL int64
+	// Database is the database the table is for (4.4+; "" before).
+	Database string
+	// Servers lists the servers by role, as sent.
+	Servers []RoutingServers
+}
+
+// RoutingServers is one entry of a routing table's servers: the addresses
+// that have one role.
+type RoutingServers struct {
+	Addresses []string
+	Role      string // RoleRoute, RoleRead or RoleWrite
+}
+
+// Addresses returns the addresses of every entry with the given role.
+func (t *RoutingTable) Addresses(role string) []string {
+	var out []string
+	for _, s := range t.Servers {
+		if s.Role == role {
+			out = append(out, s.Addresses...)
+		}
+	}
+	return out
+}
+
+func (t *RoutingTable) entries(d *dictWriter) {
+	d.integer("ttl", t.TTL)
+	if t.Database != "" {
+		d.str("db", t.Database)
+	}
+	if d.key("servers") {
+		d.enc.WriteListHeader(len(t.Servers))
+		for i := range t.Servers {
+			s := &t.Servers[i]
+			d.enc.WriteMapHeader(2)
+			d.enc.WriteString("addresses")
+			writeStrings(d.enc, s.Addresses)
+			d.enc.WriteString("role")
+			d.enc.WriteString(s.Role)
+		}
+	}
+}
+
+// decodeRoutingTable reads the "rt" dictionary; null gives nil. ttl and
+// servers are required; unknown keys are skipped.
+func decodeRoutingTable(r *fieldReader) (*RoutingTable, error) {
+	if null, err := r.expect("rt", packstream.KindMap, true); err != nil || null {
+		return nil, err
+	}
+	n, err := r.mapHeader("rt")
+	if err != nil {
+		return nil, err
+	}
+	t := &RoutingTable{}
+	var haveTTL, haveServers bool
+	for i := 0; i < n; i++ {
+		key, err := r.key("rt")
+		if err != nil {
+			return nil, err
+		}
+		switch string(key) {
+		case "ttl":
+			t.TTL, haveTTL, err = r.integer("rt.ttl", false)
+		case "db":
+			_, err = r.optStr("rt.db", &t.Database)
+		case "servers":
+			haveServers = true
+			t.Servers, err = decodeRoutingServers(r)
+		default:
+			err = r.skip("rt." + string(key))
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if !haveTTL || !haveServers {
+		return nil, r.fail("rt", r.d.Offset(), "routing table without ttl or servers", nil)
+	}
+	return t, nil
+}
+
+func decodeRoutingServers(r *fieldReader) ([]RoutingServers, error) {
+	if _, err := r.expect("rt.servers", packstream.KindList, false); err != nil {
+		return nil, err
+	}
+	off := r.d.Offset()
+	n, err := r.d.ReadListHeader()
+	if err != nil {
+		return nil, r.fail("rt.servers", off, "", err)
+	}
+	out := make([]RoutingServers, 0, min(n, r.d.Remaining()))
+	for i := 0; i < n; i++ {
+		entries, err := r.mapHeader("rt.servers entry")
+		if err != nil {
+			return nil, err
+		}
+		var s RoutingServers
+		for j := 0; j < entries; j++ {
+			key, err := r.key("rt.servers entry")
+			if err != nil {
+				return nil, err
+			}
+			switch string(key) {
+			case "addresses":
+				s.Addresses, err = r.strings("rt.servers.addresses", false)
+			case "role":
+				s.Role, err = r.str("rt.servers.role", false)
+			default:
+				err = r.skip("rt.servers." + string(key))
+			}
+			if err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// RoutingTableFromRecord reads the routing table from the record the
+// routing procedure returns on versions without ROUTE
+// (Capabilities.RoutingProcedure): keys are the result's fields (from the
+// SUCCESS of RUN), values the record's. It needs "ttl" and "servers"
+// and takes "db" when present. A malformed table is a *ProtocolError.
+func RoutingTableFromRecord(keys []string, values []any) (*RoutingTable, error) {
+	bad := func(detail string) error {
+		return &ProtocolError{Message: "RECORD", Offset: -1, Detail: "routing table: " + detail}
+	}
+	if len(keys) != len(values) {
+		return nil, bad("the record does not match the result's fields")
+	}
+	t := &RoutingTable{}
+	var haveTTL, haveServers bool
+	for i, k := range keys {
+		switch k {
+		case "ttl":
+			ttl, ok := values[i].(int64)
+			if !ok {
+				return nil, bad("ttl is not an integer")
+			}
+			t.TTL, haveTTL = ttl, true
+		case "db":
+			if values[i] != nil {
+				db, ok := values[i].(string)
+				if !ok {
+					return nil, bad("db is not a string")
+				}
+				t.Database = db
+			}
+		case "servers":
+			list, ok := values[i].([]any)
+			if !ok {
+				return nil, bad("servers is not a list")
+			}
+			haveServers = true
+			for _, entry := range list {
+				s, err := routingServersFromValue(entry)
+				if err != nil {
+					return nil, bad(err.Error())
+				}
+				t.Servers = append(t.Servers, s)
+			}
+		}
+	}
+	if !haveTTL || !haveServers {
+		return nil, bad("ttl or servers missing")
+	}
+	return t, nil
+}
+
+func routingServersFromValue(v any) (RoutingServers, error) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return RoutingServers{}, errors.New("a servers entry is not a map")
+	}
+	var s RoutingServers
+	if s.Role, ok = m["role"].(string); !ok {
+		return RoutingServers{}, errors.New("a servers entry has no role")
+	}
+	addresses, ok := m["addresses"].([]any)
+	if !ok {
+		return RoutingServers{}, errors.New("a servers entry has no addresses")
+	}
+	s.Addresses = make([]string, 0, len(addresses))
+	for _, a := range addresses {
+		str, ok := a.(string)
+		if !ok {
+			return RoutingServers{}, errors.New("an address is not a string")
+		}
+		s.Addresses = append(s.Addresses, str)
+	}
+	return s, nil
+}
