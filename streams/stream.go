@@ -1,0 +1,522 @@
+package streams
+
+import (
+	"context"
+	"errors"
+	"io"
+	"sync"
+
+	"github.com/boltrx/boltrx/bolt"
+)
+
+// Handler receives the responses to one request. The connection calls it
+// on its reader goroutine, in request order; resp is valid only during the
+// call.
+type Handler interface {
+	// OnRecord is called for each RECORD; values belong to the handler.
+	OnRecord(values []any)
+	// OnSummary is called once with the SUCCESS, FAILURE or IGNORED that
+	// ends the request.
+	OnSummary(resp *bolt.Response)
+	// OnConnError is called instead of OnSummary when the connection broke
+	// before the summary arrived.
+	OnConnError(err error)
+}
+
+// Conn is what a Stream needs from the connection that carries it.
+type Conn interface {
+	// Request writes req, routes its responses to h, and flushes.
+	Request(req bolt.Request, h Handler) error
+}
+
+// ErrCancelled ends a stream that its consumer cancelled without a context
+// error of its own (an unsubscribe).
+var ErrCancelled = errors.New("streams: result cancelled by its consumer")
+
+// ErrIgnored ends a stream whose request the server ignored because an
+// earlier request on the connection failed.
+var ErrIgnored = errors.New("streams: the server ignored the request after an earlier failure")
+
+// Options configure a Stream.
+type Options struct {
+	// FetchSize is n of every PULL: how many records one batch holds.
+	// -1 asks for all records at once. 0 means DefaultFetchSize.
+	FetchSize int64
+	// LowWatermark: when fewer records than this wait for the consumer and
+	// the server has more, the next PULL goes out. 0 means FetchSize/2
+	// (at least 1).
+	LowWatermark int
+	// MapFailure turns a FAILURE into the error the consumer sees;
+	// nil keeps the *bolt.Failure.
+	MapFailure func(*bolt.Failure) error
+	// MapConnError turns a broken connection into the error the consumer
+	// sees; nil keeps the error.
+	MapConnError func(error) error
+	// OnDone is called once, without locks held, when the server has
+	// answered every request of the stream (or the connection broke): the
+	// connection is free for its next use, in the state outcome says.
+	OnDone func(s *Stream, outcome Outcome)
+}
+
+// Outcome says in what state a finished stream left its connection.
+type Outcome int
+
+const (
+	// Clean: every request succeeded (or the rest was discarded); the
+	// connection can carry the next request as it is.
+	Clean Outcome = iota
+	// Failed: the server sent a FAILURE; the connection needs a RESET
+	// (outside a transaction) before its next use.
+	Failed
+	// Broken: the connection failed; it must not be used again.
+	Broken
+)
+
+// DefaultFetchSize is the PULL size when Options.FetchSize is 0.
+const DefaultFetchSize = 1000
+
+// Stream is the one streaming engine behind both the blocking Result and
+// the reactive RxResult: records arrive in batches from the connection's
+// reader goroutine into a bounded queue; the consumer takes everything
+// queued at once; the next PULL goes out when the queue runs low while the
+// server has more, so the next batch arrives while the consumer works. A
+// consumer that stops taking records stops the PULLs: the queue holds at
+// most about one batch, and the consumer one more.
+type Stream struct {
+	conn Conn
+	opts Options
+
+	mu           sync.Mutex
+	keys         []string
+	keysKnown    bool
+	qid          int64
+	queue        []Record // received, not yet taken by the consumer
+	pending      int      // requests sent whose summary has not arrived
+	pullInFlight bool
+	hasMore      bool
+	cancelled    bool // the consumer gave up: drop records, DISCARD the rest
+	finished     bool // no more records will be queued
+	doneCalled   bool
+	err          error
+	summary      bolt.Success // RUN metadata merged with the final PULL/DISCARD metadata
+	pulls        int          // PULL requests sent, for tests and demos
+	failed       bool         // a FAILURE arrived
+	broken       bool         // the connection broke
+	waiting      bool         // the consumer sleeps on wake
+	wake         chan struct{}
+	keysReady    chan struct{}
+	done         chan struct{}
+}
+
+// New returns a Stream for a query whose RUN goes out on conn. The caller
+// writes the RUN with RunHandler and, pipelined with it, the first PULL
+// with FirstPull.
+func New(conn Conn, opts Options) *Stream {
+	if opts.FetchSize == 0 {
+		opts.FetchSize = DefaultFetchSize
+	}
+	if opts.LowWatermark <= 0 {
+		opts.LowWatermark = int(opts.FetchSize / 2)
+		if opts.LowWatermark < 1 {
+			opts.LowWatermark = 1
+		}
+	}
+	return &Stream{
+		conn:      conn,
+		opts:      opts,
+		qid:       bolt.LastQuery,
+		wake:      make(chan struct{}, 1),
+		keysReady: make(chan struct{}),
+		done:      make(chan struct{}),
+	}
+}
+
+// RunHandler returns the handler for the stream's RUN and counts the RUN
+// as pending.
+func (s *Stream) RunHandler() Handler {
+	s.mu.Lock()
+	s.pending++
+	s.mu.Unlock()
+	return (*runHandler)(s)
+}
+
+// FirstPull returns the PULL to pipeline after the RUN, and its handler.
+func (s *Stream) FirstPull() (*bolt.Pull, Handler) {
+	s.mu.Lock()
+	s.pending++
+	s.pullInFlight = true
+	s.pulls++
+	s.mu.Unlock()
+	return &bolt.Pull{N: s.opts.FetchSize, Qid: bolt.LastQuery}, (*pullHandler)(s)
+}
+
+// Keys waits for the RUN's answer and returns the result's keys.
+func (s *Stream) Keys(ctx context.Context) ([]string, error) {
+	select {
+	case <-s.keysReady:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.keysKnown {
+		return nil, s.err
+	}
+	return s.keys, nil
+}
+
+// Next returns the records queued so far, waiting for at least one. At the
+// end of the result it returns io.EOF, or the error that ended the stream.
+// A cancelled ctx cancels the stream and returns ctx's error.
+func (s *Stream) Next(ctx context.Context) ([]Record, error) {
+	for {
+		s.mu.Lock()
+		if n := len(s.queue); n > 0 {
+			batch := s.queue
+			s.queue = nil
+			pull := s.nextPullLocked()
+			s.mu.Unlock()
+			if pull != nil {
+				s.send(pull)
+			}
+			return batch, nil
+		}
+		if s.finished || s.cancelled {
+			err := s.err
+			s.mu.Unlock()
+			if err == nil {
+				err = io.EOF
+			}
+			return nil, err
+		}
+		s.waiting = true
+		s.mu.Unlock()
+		select {
+		case <-s.wake:
+		case <-ctx.Done():
+			s.Cancel(ctx.Err())
+			return nil, ctx.Err()
+		}
+	}
+}
+
+// Cancel ends the stream early: queued records are dropped, the rest of
+// the result is discarded on the server (DISCARD when it has more), and
+// the consumer sees cause (ErrCancelled when nil). It does not wait.
+func (s *Stream) Cancel(cause error) {
+	if cause == nil {
+		cause = ErrCancelled
+	}
+	s.mu.Lock()
+	if s.finished || s.cancelled {
+		s.mu.Unlock()
+		return
+	}
+	s.cancelled = true
+	s.queue = nil
+	s.err = cause
+	var discard *bolt.Discard
+	if s.hasMore && !s.pullInFlight && s.pending == 0 {
+		discard = &bolt.Discard{N: bolt.All, Qid: s.qid}
+		s.pending++
+		s.pullInFlight = true
+	}
+	if discard == nil && s.pending == 0 {
+		// Nothing outstanding on the wire: the stream ends here.
+		s.finishLocked()
+	}
+	s.mu.Unlock()
+	s.signal()
+	if discard != nil {
+		s.send(discard)
+	}
+	s.maybeDone()
+}
+
+// Done is closed when the server has answered every request of the stream.
+func (s *Stream) Done() <-chan struct{} { return s.done }
+
+// Wait waits until the server has answered every request of the stream.
+func (s *Stream) Wait(ctx context.Context) error {
+	select {
+	case <-s.done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Err returns the error that ended the stream, nil while it runs or after
+// a complete result.
+func (s *Stream) Err() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.err
+}
+
+// Summary returns the metadata of the RUN merged with that of the final
+// PULL or DISCARD (bookmark, t_last, counters, plan, notifications), and
+// whether the stream has ended.
+func (s *Stream) Summary() (bolt.Success, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.summary, s.finished
+}
+
+// Pulls returns how many PULL requests the stream has sent.
+func (s *Stream) Pulls() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.pulls
+}
+
+// Queued returns how many records wait for the consumer.
+func (s *Stream) Queued() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.queue)
+}
+
+// nextPullLocked decides whether the next PULL goes out now and marks it
+// in flight. The caller sends the returned request after unlocking.
+func (s *Stream) nextPullLocked() *bolt.Pull {
+	if !s.hasMore || s.pullInFlight || s.cancelled || s.finished || len(s.queue) >= s.opts.LowWatermark {
+		return nil
+	}
+	s.pullInFlight = true
+	s.pending++
+	s.pulls++
+	return &bolt.Pull{N: s.opts.FetchSize, Qid: s.qid}
+}
+
+func (s *Stream) send(req bolt.Request) {
+	if err := s.conn.Request(req, (*pullHandler)(s)); err != nil {
+		s.fail(err, true)
+	}
+}
+
+// signal wakes a waiting consumer.
+func (s *Stream) signal() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// finishLocked marks the end of records; it is idempotent.
+func (s *Stream) finishLocked() {
+	if s.finished {
+		return
+	}
+	s.finished = true
+	s.hasMore = false
+	if !s.keysKnown {
+		s.closeKeysReadyLocked()
+	}
+}
+
+func (s *Stream) closeKeysReadyLocked() {
+	select {
+	case <-s.keysReady:
+	default:
+		close(s.keysReady)
+	}
+}
+
+// fail ends the stream with err. connBroken means no further summaries
+// will arrive, so nothing is pending any more.
+func (s *Stream) fail(err error, connBroken bool) {
+	s.mu.Lock()
+	if s.err == nil || s.cancelled && connBroken {
+		s.err = err
+	}
+	if connBroken {
+		s.broken = true
+		s.pending = 0
+		s.pullInFlight = false
+	}
+	s.finishLocked()
+	s.mu.Unlock()
+	s.signal()
+	s.maybeDone()
+}
+
+// maybeDone calls OnDone and closes Done once every request is answered
+// and the stream has ended.
+func (s *Stream) maybeDone() {
+	s.mu.Lock()
+	if !s.finished || s.pending > 0 || s.doneCalled {
+		s.mu.Unlock()
+		return
+	}
+	s.doneCalled = true
+	outcome := Clean
+	switch {
+	case s.broken:
+		outcome = Broken
+	case s.failed:
+		outcome = Failed
+	}
+	s.mu.Unlock()
+	close(s.done)
+	if s.opts.OnDone != nil {
+		s.opts.OnDone(s, outcome)
+	}
+}
+
+func (s *Stream) mapFailure(f *bolt.Failure) error {
+	if s.opts.MapFailure != nil {
+		return s.opts.MapFailure(f)
+	}
+	cp := *f
+	return &cp
+}
+
+func (s *Stream) mapConnError(err error) error {
+	if s.opts.MapConnError != nil {
+		return s.opts.MapConnError(err)
+	}
+	return err
+}
+
+// runHandler handles the answer to the stream's RUN.
+type runHandler Stream
+
+func (h *runHandler) OnRecord([]any) {}
+
+func (h *runHandler) OnSummary(resp *bolt.Response) {
+	s := (*Stream)(h)
+	s.mu.Lock()
+	s.pending--
+	switch resp.Kind {
+	case bolt.ResponseSuccess:
+		s.keys = resp.Success.Fields
+		if s.keys == nil {
+			s.keys = []string{}
+		}
+		s.keysKnown = true
+		if resp.Success.Present&bolt.KeyQid != 0 {
+			s.qid = resp.Success.Qid
+		}
+		s.summary.Fields = s.keys
+		s.summary.TFirst = resp.Success.TFirst
+		s.summary.Qid = resp.Success.Qid
+		s.summary.Database = resp.Success.Database
+		s.summary.Present |= resp.Success.Present & (bolt.KeyFields | bolt.KeyTFirst | bolt.KeyQid | bolt.KeyDatabase)
+		s.closeKeysReadyLocked()
+		s.mu.Unlock()
+		return
+	case bolt.ResponseFailure:
+		s.failed = true
+		if s.err == nil || s.cancelled {
+			s.err = s.mapFailure(&resp.Failure)
+		}
+	default:
+		if s.err == nil {
+			s.err = ErrIgnored
+		}
+	}
+	s.finishLocked()
+	s.mu.Unlock()
+	s.signal()
+	s.maybeDone()
+}
+
+func (h *runHandler) OnConnError(err error) {
+	s := (*Stream)(h)
+	s.fail(s.mapConnError(err), true)
+}
+
+// pullHandler handles the answers to the stream's PULLs and DISCARD.
+type pullHandler Stream
+
+func (h *pullHandler) OnRecord(values []any) {
+	s := (*Stream)(h)
+	s.mu.Lock()
+	if s.cancelled || s.finished {
+		s.mu.Unlock()
+		return
+	}
+	if s.queue == nil {
+		size := s.opts.FetchSize
+		if size < 0 || size > 1<<16 {
+			size = 1 << 10
+		}
+		s.queue = make([]Record, 0, size)
+	}
+	s.queue = append(s.queue, Record{Values: values, Keys: s.keys})
+	wake := s.waiting
+	s.waiting = false
+	s.mu.Unlock()
+	if wake {
+		s.signal()
+	}
+}
+
+func (h *pullHandler) OnSummary(resp *bolt.Response) {
+	s := (*Stream)(h)
+	s.mu.Lock()
+	s.pending--
+	s.pullInFlight = false
+	var next bolt.Request
+	switch resp.Kind {
+	case bolt.ResponseSuccess:
+		meta := &resp.Success
+		if meta.HasMore && meta.Present&bolt.KeyHasMore != 0 {
+			s.hasMore = true
+			if s.cancelled {
+				next = &bolt.Discard{N: bolt.All, Qid: s.qid}
+				s.pending++
+				s.pullInFlight = true
+			} else if p := s.nextPullLocked(); p != nil {
+				next = p
+			}
+			break
+		}
+		s.mergeFinalLocked(meta)
+		s.finishLocked()
+	case bolt.ResponseFailure:
+		s.failed = true
+		if s.err == nil || s.cancelled {
+			s.err = s.mapFailure(&resp.Failure)
+		}
+		s.queue = nil
+		s.finishLocked()
+	default:
+		if s.err == nil {
+			s.err = ErrIgnored
+		}
+		s.finishLocked()
+	}
+	wake := s.waiting || s.finished
+	s.waiting = false
+	s.mu.Unlock()
+	if wake {
+		s.signal()
+	}
+	if next != nil {
+		s.send(next)
+		return
+	}
+	s.maybeDone()
+}
+
+func (h *pullHandler) OnConnError(err error) {
+	s := (*Stream)(h)
+	s.fail(s.mapConnError(err), true)
+}
+
+// mergeFinalLocked copies the end-of-result metadata into the summary.
+func (s *Stream) mergeFinalLocked(meta *bolt.Success) {
+	keep := s.summary
+	s.summary = *meta
+	s.summary.Fields = keep.Fields
+	s.summary.TFirst = keep.TFirst
+	s.summary.Qid = keep.Qid
+	if s.summary.Database == "" {
+		s.summary.Database = keep.Database
+	}
+	s.summary.Present |= keep.Present
+	s.summary.Present &^= bolt.KeyHasMore
+	s.summary.HasMore = false
+}

@@ -1,0 +1,332 @@
+package streams
+
+import (
+	"context"
+	"errors"
+	"io"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/boltrx/boltrx/bolt"
+)
+
+// fakeConn records the requests a stream sends and the handler of each, so
+// a test can answer them as the server would.
+type fakeConn struct {
+	mu       sync.Mutex
+	requests []bolt.Request
+	handlers []Handler
+	sent     chan struct{}
+	fail     error
+}
+
+func newFakeConn() *fakeConn { return &fakeConn{sent: make(chan struct{}, 100)} }
+
+func (c *fakeConn) Request(req bolt.Request, h Handler) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.fail != nil {
+		return c.fail
+	}
+	c.requests = append(c.requests, req)
+	c.handlers = append(c.handlers, h)
+	c.sent <- struct{}{}
+	return nil
+}
+
+func (c *fakeConn) count() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.requests)
+}
+
+func (c *fakeConn) last() (bolt.Request, Handler) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.requests[len(c.requests)-1], c.handlers[len(c.handlers)-1]
+}
+
+// start sends RUN + the first PULL the way a session does and returns the
+// handlers the server side answers.
+func start(t *testing.T, opts Options) (*Stream, *fakeConn, Handler, Handler) {
+	t.Helper()
+	c := newFakeConn()
+	s := New(c, opts)
+	run := s.RunHandler()
+	pull, pullH := s.FirstPull()
+	if pull.N != s.opts.FetchSize || pull.Qid != bolt.LastQuery {
+		t.Fatalf("first PULL = %+v", pull)
+	}
+	return s, c, run, pullH
+}
+
+func success(meta bolt.Success) *bolt.Response {
+	return &bolt.Response{Kind: bolt.ResponseSuccess, Success: meta}
+}
+
+func runSuccess(keys ...string) *bolt.Response {
+	return success(bolt.Success{Present: bolt.KeyFields | bolt.KeyTFirst, Fields: keys, TFirst: 3})
+}
+
+func hasMore() *bolt.Response {
+	return success(bolt.Success{Present: bolt.KeyHasMore, HasMore: true})
+}
+
+func final(bookmark string) *bolt.Response {
+	return success(bolt.Success{Present: bolt.KeyBookmark | bolt.KeyTLast, Bookmark: bookmark, TLast: 7})
+}
+
+func feed(h Handler, from, to int) {
+	for i := from; i < to; i++ {
+		h.OnRecord([]any{int64(i)})
+	}
+}
+
+func takeAll(t *testing.T, s *Stream) []int64 {
+	t.Helper()
+	var got []int64
+	for {
+		batch, err := s.Next(context.Background())
+		if errors.Is(err, io.EOF) {
+			return got
+		}
+		if err != nil {
+			t.Fatalf("Next: %v", err)
+		}
+		for _, r := range batch {
+			got = append(got, r.Values[0].(int64))
+		}
+	}
+}
+
+func TestFastConsumerPullsNextBatchWhenQueueDrains(t *testing.T) {
+	var outcome Outcome = -1
+	s, c, run, pull := start(t, Options{FetchSize: 4, OnDone: func(_ *Stream, o Outcome) { outcome = o }})
+	run.OnSummary(runSuccess("n"))
+	keys, err := s.Keys(context.Background())
+	if err != nil || len(keys) != 1 || keys[0] != "n" {
+		t.Fatalf("Keys = %v, %v", keys, err)
+	}
+	feed(pull, 0, 4)
+	pull.OnSummary(hasMore())
+	// The queue holds a whole batch: no PULL until the consumer takes it.
+	if c.count() != 0 {
+		t.Fatalf("sent %d requests before the consumer took the batch", c.count())
+	}
+	batch, err := s.Next(context.Background())
+	if err != nil || len(batch) != 4 {
+		t.Fatalf("Next = %d records, %v", len(batch), err)
+	}
+	if c.count() != 1 {
+		t.Fatalf("after taking the batch: %d requests, want the next PULL", c.count())
+	}
+	req, h := c.last()
+	if p, ok := req.(*bolt.Pull); !ok || p.N != 4 || p.Qid != bolt.LastQuery {
+		t.Fatalf("second request = %#v", req)
+	}
+	feed(h, 4, 6)
+	h.OnSummary(final("bm-1"))
+	rest := takeAll(t, s)
+	if len(rest) != 2 || rest[0] != 4 || rest[1] != 5 {
+		t.Fatalf("rest = %v", rest)
+	}
+	sum, ended := s.Summary()
+	if !ended || sum.Bookmark != "bm-1" || sum.TFirst != 3 || sum.TLast != 7 || sum.HasMore {
+		t.Fatalf("summary = %+v ended=%v", sum, ended)
+	}
+	if s.Pulls() != 2 || outcome != Clean {
+		t.Fatalf("pulls = %d, outcome = %v", s.Pulls(), outcome)
+	}
+}
+
+func TestReaderSendsNextPullWhenConsumerIsAhead(t *testing.T) {
+	s, c, run, pull := start(t, Options{FetchSize: 10})
+	run.OnSummary(runSuccess("n"))
+	feed(pull, 0, 3)
+	if got := takeAll3(t, s); got != 3 {
+		t.Fatalf("took %d", got)
+	}
+	// The consumer has drained the queue: the batch's SUCCESS itself
+	// triggers the next PULL, without waiting for the consumer.
+	pull.OnSummary(hasMore())
+	if c.count() != 1 {
+		t.Fatalf("requests = %d, want the next PULL from the reader", c.count())
+	}
+}
+
+func takeAll3(t *testing.T, s *Stream) int {
+	t.Helper()
+	batch, err := s.Next(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(batch)
+}
+
+func TestSlowConsumerStopsThePulls(t *testing.T) {
+	s, c, run, pull := start(t, Options{FetchSize: 100})
+	run.OnSummary(runSuccess("n"))
+	feed(pull, 0, 100)
+	pull.OnSummary(hasMore())
+	if c.count() != 0 || s.Queued() != 100 {
+		t.Fatalf("requests = %d, queued = %d", c.count(), s.Queued())
+	}
+	// However long the consumer waits, nothing more is asked for.
+	time.Sleep(10 * time.Millisecond)
+	if c.count() != 0 {
+		t.Fatal("a PULL went out while the consumer held a full batch")
+	}
+}
+
+func TestCancelWithMoreSendsDiscard(t *testing.T) {
+	var outcome Outcome = -1
+	s, c, run, pull := start(t, Options{FetchSize: 2, OnDone: func(_ *Stream, o Outcome) { outcome = o }})
+	run.OnSummary(success(bolt.Success{Present: bolt.KeyFields | bolt.KeyQid, Fields: []string{"n"}, Qid: 7}))
+	feed(pull, 0, 2)
+	pull.OnSummary(hasMore())
+	s.Cancel(nil)
+	req, h := c.last()
+	d, ok := req.(*bolt.Discard)
+	if !ok || d.N != bolt.All || d.Qid != 7 {
+		t.Fatalf("cancel sent %#v, want DISCARD {n: -1, qid: 7}", req)
+	}
+	if _, err := s.Next(context.Background()); !errors.Is(err, ErrCancelled) {
+		t.Fatalf("Next after cancel: %v", err)
+	}
+	select {
+	case <-s.Done():
+		t.Fatal("done before the DISCARD was answered")
+	default:
+	}
+	h.OnSummary(final("bm"))
+	<-s.Done()
+	if outcome != Clean {
+		t.Fatalf("outcome = %v, want Clean", outcome)
+	}
+}
+
+func TestCancelDuringPullDiscardsAfterIt(t *testing.T) {
+	s, c, run, pull := start(t, Options{FetchSize: 2})
+	run.OnSummary(runSuccess("n"))
+	s.Cancel(context.Canceled)
+	if c.count() != 0 {
+		t.Fatal("sent a request while a PULL was in flight")
+	}
+	feed(pull, 0, 2) // dropped
+	pull.OnSummary(hasMore())
+	req, h := c.last()
+	if _, ok := req.(*bolt.Discard); !ok {
+		t.Fatalf("after the PULL: %#v, want DISCARD", req)
+	}
+	h.OnSummary(final(""))
+	<-s.Done()
+	if _, err := s.Next(context.Background()); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Next: %v, want the cancel cause", err)
+	}
+}
+
+func TestFailureAfterRecordsArrivesInOrder(t *testing.T) {
+	var outcome Outcome = -1
+	s, _, run, pull := start(t, Options{FetchSize: 10, OnDone: func(_ *Stream, o Outcome) { outcome = o }})
+	run.OnSummary(runSuccess("n"))
+	feed(pull, 0, 3)
+	batch, err := s.Next(context.Background())
+	if err != nil || len(batch) != 3 {
+		t.Fatalf("Next = %d, %v", len(batch), err)
+	}
+	pull.OnSummary(&bolt.Response{Kind: bolt.ResponseFailure, Failure: bolt.Failure{Code: "Neo.ClientError.Statement.ArithmeticError", Message: "/ by zero"}})
+	_, err = s.Next(context.Background())
+	var f *bolt.Failure
+	if !errors.As(err, &f) || f.Code != "Neo.ClientError.Statement.ArithmeticError" {
+		t.Fatalf("Next = %v, want the FAILURE", err)
+	}
+	if outcome != Failed {
+		t.Fatalf("outcome = %v, want Failed", outcome)
+	}
+}
+
+func TestRunFailureThenIgnoredPull(t *testing.T) {
+	var outcome Outcome = -1
+	s, _, run, pull := start(t, Options{OnDone: func(_ *Stream, o Outcome) { outcome = o }})
+	run.OnSummary(&bolt.Response{Kind: bolt.ResponseFailure, Failure: bolt.Failure{Code: "Neo.ClientError.Statement.SyntaxError"}})
+	if _, err := s.Keys(context.Background()); err == nil {
+		t.Fatal("Keys succeeded after a RUN failure")
+	}
+	select {
+	case <-s.Done():
+		t.Fatal("done while the pipelined PULL is unanswered")
+	default:
+	}
+	pull.OnSummary(&bolt.Response{Kind: bolt.ResponseIgnored})
+	<-s.Done()
+	var f *bolt.Failure
+	if _, err := s.Next(context.Background()); !errors.As(err, &f) || f.Code != "Neo.ClientError.Statement.SyntaxError" {
+		t.Fatalf("Next = %v", err)
+	}
+	if outcome != Failed {
+		t.Fatalf("outcome = %v", outcome)
+	}
+}
+
+func TestConnectionErrorBreaksStream(t *testing.T) {
+	var outcome Outcome = -1
+	boom := errors.New("connection reset")
+	s, _, run, pull := start(t, Options{OnDone: func(_ *Stream, o Outcome) { outcome = o }})
+	run.OnSummary(runSuccess("n"))
+	feed(pull, 0, 1)
+	pull.OnConnError(boom)
+	if got := takeAll3(t, s); got != 1 {
+		t.Fatalf("records before the break: %d", got)
+	}
+	if _, err := s.Next(context.Background()); !errors.Is(err, boom) {
+		t.Fatalf("Next = %v", err)
+	}
+	if outcome != Broken {
+		t.Fatalf("outcome = %v", outcome)
+	}
+}
+
+func TestNextWaitsAndHonoursContext(t *testing.T) {
+	s, c, run, _ := start(t, Options{FetchSize: 5})
+	run.OnSummary(runSuccess("n"))
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		time.Sleep(5 * time.Millisecond)
+		cancel()
+	}()
+	if _, err := s.Next(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Next = %v", err)
+	}
+	// The first PULL is still in flight: no DISCARD yet, the stream waits
+	// for its answer before discarding.
+	if c.count() != 0 {
+		t.Fatalf("requests = %d", c.count())
+	}
+}
+
+func TestNextWakesOnRecordFromAnotherGoroutine(t *testing.T) {
+	s, _, run, pull := start(t, Options{FetchSize: 1000})
+	run.OnSummary(runSuccess("n"))
+	go func() {
+		feed(pull, 0, 500)
+		pull.OnSummary(final("b"))
+	}()
+	if got := takeAll(t, s); len(got) != 500 {
+		t.Fatalf("got %d records", len(got))
+	}
+}
+
+func TestRequestErrorEndsStream(t *testing.T) {
+	s, c, run, pull := start(t, Options{FetchSize: 1})
+	run.OnSummary(runSuccess("n"))
+	feed(pull, 0, 1)
+	pull.OnSummary(hasMore())
+	c.fail = errors.New("write failed")
+	if _, err := s.Next(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Next(context.Background()); err == nil || err.Error() != "write failed" {
+		t.Fatalf("Next = %v", err)
+	}
+}
