@@ -124,3 +124,13 @@ func (n NotificationDisabledClassifications) isSet() bool {
 	_, set := n.wireValue()
 	return set
 }
+
+// disabledClassifications returns the notifications_disabled_* list to
+// send: nil when nothing is configured.
+func disabledClassifications(n NotificationDisabledClassifications) []string {
+	list, set := n.wireValue()
+	if !set {
+		return nil
+	}
+	return list
+}

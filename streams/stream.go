@@ -166,7 +166,9 @@ func (s *Stream) Keys(ctx context.Context) ([]string, error) {
 }
 
 // Next returns the records queued so far, waiting for at least one. At the
-// end of the result it returns io.EOF, or the error that ended the stream.
+// end of the result it returns io.EOF itself (compare with ==: an error
+// that ended the stream may wrap io.EOF, e.g. a connection the server
+// closed), or the error that ended the stream.
 // A cancelled ctx cancels the stream and returns ctx's error.
 func (s *Stream) Next(ctx context.Context) ([]Record, error) {
 	for {
@@ -480,7 +482,8 @@ func (h *pullHandler) OnSummary(resp *bolt.Response) {
 		if s.err == nil || s.cancelled {
 			s.err = s.mapFailure(&resp.Failure)
 		}
-		s.queue = nil
+		// Records that arrived before the failure still go to the
+		// consumer, then the error.
 		s.finishLocked()
 	default:
 		if s.err == nil {

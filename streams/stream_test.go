@@ -226,6 +226,20 @@ func TestCancelDuringPullDiscardsAfterIt(t *testing.T) {
 	}
 }
 
+func TestFailureComesAfterQueuedRecords(t *testing.T) {
+	s, _, run, pull := start(t, Options{FetchSize: 10})
+	run.OnSummary(runSuccess("n"))
+	feed(pull, 0, 2)
+	pull.OnSummary(&bolt.Response{Kind: bolt.ResponseFailure, Failure: bolt.Failure{Code: "Neo.ClientError.Statement.ArithmeticError"}})
+	batch, err := s.Next(context.Background())
+	if err != nil || len(batch) != 2 {
+		t.Fatalf("Next = %d records, %v; want the 2 records received before the failure", len(batch), err)
+	}
+	if _, err := s.Next(context.Background()); err == nil {
+		t.Fatal("no error after the records")
+	}
+}
+
 func TestFailureAfterRecordsArrivesInOrder(t *testing.T) {
 	var outcome Outcome = -1
 	s, _, run, pull := start(t, Options{FetchSize: 10, OnDone: func(_ *Stream, o Outcome) { outcome = o }})

@@ -1,0 +1,359 @@
+package actors
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/boltrx/boltrx/bolt"
+	"github.com/boltrx/boltrx/streams"
+)
+
+// ErrConnectionClosed is the cause of a request on a connection that was
+// closed on purpose (pool purge, driver close).
+var ErrConnectionClosed = errors.New("boltrx: connection closed")
+
+// Conn is one Bolt connection after its handshake and HELLO: the socket,
+// the framing, the client-side server-state machine and a reader goroutine
+// that decodes responses and hands each to the handler of the request it
+// answers, in request order.
+//
+// The session that holds a Conn (leased from its pool) writes on it
+// directly; nothing on the request or record path passes a mailbox. The
+// connection's actor, a child of the pool's, owns its lifecycle: the
+// RESET before reuse, liveness checks, closing.
+type Conn struct {
+	// Fixed after setup.
+	Address  string
+	Version  bolt.Version
+	Caps     *bolt.Capabilities
+	Server   string     // agent string, e.g. "Neo4j/5.26.0"
+	ConnID   string     // the server's connection_id
+	Hints    bolt.Hints // HELLO's connection hints
+	Created  time.Time
+	AuthUser string // principal of the token the connection authenticated with ("" = none)
+
+	netConn net.Conn
+	fe      *bolt.Frontend
+	log     *slog.Logger
+	msgLog  bool
+
+	wmu sync.Mutex // the write side: one pipeline at a time
+
+	smu      sync.Mutex // state machine and handler queue
+	sm       *bolt.StateMachine
+	handlers []streams.Handler
+	head     int // handlers[head] answers the oldest pending request
+
+	broken     atomic.Bool
+	brokenErr  error // set once before broken becomes true
+	onBroken   func(*Conn, error)
+	readerDone chan struct{}
+	lastUsed   atomic.Int64 // unix nanos of the last release
+	pid        atomic.Pointer[connPID]
+}
+
+// newConn wraps a socket whose handshake negotiated caps' version.
+func newConn(address string, netConn net.Conn, caps *bolt.Capabilities, log *slog.Logger, msgLog bool) *Conn {
+	c := &Conn{
+		Address:    address,
+		Version:    caps.Version,
+		Caps:       caps,
+		Created:    time.Now(),
+		netConn:    netConn,
+		fe:         bolt.NewFrontend(netConn, caps, 0),
+		log:        log,
+		msgLog:     msgLog,
+		sm:         bolt.NewStateMachine(caps),
+		readerDone: make(chan struct{}),
+	}
+	c.lastUsed.Store(c.Created.UnixNano())
+	return c
+}
+
+// start runs the reader goroutine. Setup (HELLO, LOGON) happens before,
+// synchronously, because a SUCCESS of HELLO may switch the dialect.
+func (c *Conn) start() { go c.readLoop() }
+
+// Broken reports whether the connection failed and must not be used.
+func (c *Conn) Broken() bool { return c.broken.Load() }
+
+// Err returns why the connection broke, or nil.
+func (c *Conn) Err() error {
+	if !c.broken.Load() {
+		return nil
+	}
+	return c.brokenErr
+}
+
+// State returns the server state as of the responses received so far.
+func (c *Conn) State() bolt.ServerState {
+	c.smu.Lock()
+	defer c.smu.Unlock()
+	return c.sm.State()
+}
+
+// Idle reports whether no request awaits an answer and the server is
+// READY: the connection can go back to the pool as it is.
+func (c *Conn) Idle() bool {
+	c.smu.Lock()
+	defer c.smu.Unlock()
+	return c.sm.Pending() == 0 && c.sm.State() == bolt.StateReady
+}
+
+// Request writes req, routes its responses to h and flushes: the
+// streams.Conn the result engine uses.
+func (c *Conn) Request(req bolt.Request, h streams.Handler) error {
+	return c.Pipeline([]bolt.Request{req}, []streams.Handler{h})
+}
+
+// Pipeline writes every request in one flush; hs[i] receives the
+// responses to reqs[i]. A request the server state or the protocol version
+// does not allow fails with an error matching bolt.ErrUsage before anything
+// is written.
+func (c *Conn) Pipeline(reqs []bolt.Request, hs []streams.Handler) error {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	if err := c.Err(); err != nil {
+		return err
+	}
+	c.smu.Lock()
+	for i, req := range reqs {
+		if err := c.sm.Allow(req); err != nil {
+			c.smu.Unlock()
+			if i > 0 {
+				// Earlier requests are recorded but not written: the
+				// state machine no longer matches the wire.
+				c.fail(fmt.Errorf("boltrx: pipeline refused after %d requests: %w", i, err))
+			}
+			return err
+		}
+		c.handlers = append(c.handlers, hs[i])
+	}
+	c.smu.Unlock()
+	for _, req := range reqs {
+		if c.msgLog {
+			c.log.Debug("bolt C", "address", c.Address, "message", req.Name())
+		}
+		if err := c.fe.Send(req); err != nil {
+			// The request was allowed but cannot be encoded (a field the
+			// version cannot carry): the connection's bookkeeping is off.
+			c.fail(err)
+			return err
+		}
+	}
+	if err := c.fe.Flush(); err != nil {
+		err = &IOError{Address: c.Address, Op: "write", Err: err}
+		c.fail(err)
+		return err
+	}
+	return nil
+}
+
+// Call writes reqs pipelined and waits for every summary. It returns the
+// SUCCESS metadata of each request, or the first FAILURE as a
+// *bolt.Failure. Records, if any, are dropped unless a request's handler
+// collects them (use CallCollect). A cancelled ctx breaks the connection:
+// its state is unknown once a request is left unanswered.
+func (c *Conn) Call(ctx context.Context, reqs ...bolt.Request) ([]bolt.Success, error) {
+	calls := make([]*syncHandler, len(reqs))
+	hs := make([]streams.Handler, len(reqs))
+	for i := range reqs {
+		calls[i] = newSyncHandler(false)
+		hs[i] = calls[i]
+	}
+	if err := c.Pipeline(reqs, hs); err != nil {
+		return nil, err
+	}
+	out := make([]bolt.Success, len(reqs))
+	var firstErr error
+	for i, h := range calls {
+		if err := h.wait(ctx, c); err != nil {
+			if firstErr == nil {
+				firstErr = err
+			}
+			continue
+		}
+		out[i] = h.success
+	}
+	return out, firstErr
+}
+
+// CallCollect writes req, waits for its summary and returns the records it
+// produced with its SUCCESS (a RUN+PULL pair goes as two requests: use it
+// on the PULL after Pipeline-ing the RUN through Call's machinery).
+func (c *Conn) CallCollect(ctx context.Context, run bolt.Request, pull bolt.Request) (bolt.Success, [][]any, bolt.Success, error) {
+	runH := newSyncHandler(false)
+	pullH := newSyncHandler(true)
+	if err := c.Pipeline([]bolt.Request{run, pull}, []streams.Handler{runH, pullH}); err != nil {
+		return bolt.Success{}, nil, bolt.Success{}, err
+	}
+	runErr := runH.wait(ctx, c)
+	pullErr := pullH.wait(ctx, c)
+	if runErr != nil {
+		return bolt.Success{}, nil, bolt.Success{}, runErr
+	}
+	if pullErr != nil {
+		return runH.success, nil, bolt.Success{}, pullErr
+	}
+	return runH.success, pullH.records, pullH.success, nil
+}
+
+// Interrupt breaks the connection with cause: a request abandoned midway
+// leaves it in an unknown state.
+func (c *Conn) Interrupt(cause error) { c.fail(cause) }
+
+// Close says GOODBYE when it can and closes the socket, then waits for the
+// reader goroutine to exit.
+func (c *Conn) Close() {
+	if !c.broken.Load() {
+		c.wmu.Lock()
+		c.smu.Lock()
+		err := c.sm.Allow(&bolt.Goodbye{})
+		c.smu.Unlock()
+		if err == nil && c.fe.Send(&bolt.Goodbye{}) == nil {
+			_ = c.netConn.SetWriteDeadline(time.Now().Add(100 * time.Millisecond))
+			_ = c.fe.Flush()
+		}
+		c.wmu.Unlock()
+	}
+	c.fail(ErrConnectionClosed)
+	<-c.readerDone
+}
+
+// fail marks the connection broken with err (the first cause wins), closes
+// the socket and tells every request still waiting. The reader goroutine
+// exits on the closed socket.
+func (c *Conn) fail(err error) {
+	c.smu.Lock()
+	if c.broken.Load() {
+		c.smu.Unlock()
+		return
+	}
+	c.brokenErr = err
+	c.broken.Store(true)
+	c.sm.MarkDefunct()
+	waiting := c.handlers[c.head:]
+	c.handlers, c.head = nil, 0
+	c.smu.Unlock()
+	_ = c.netConn.Close()
+	for _, h := range waiting {
+		h.OnConnError(err)
+	}
+	if c.onBroken != nil && !errors.Is(err, ErrConnectionClosed) {
+		c.onBroken(c, err)
+	}
+	if !errors.Is(err, ErrConnectionClosed) {
+		c.log.Debug("connection broke", "address", c.Address, "error", err)
+	}
+}
+
+// readLoop decodes responses and hands each to the handler of the request
+// it answers. A RECORD's values go to the handler without copying.
+func (c *Conn) readLoop() {
+	defer close(c.readerDone)
+	var resp bolt.Response
+	for {
+		if err := c.fe.Receive(&resp); err != nil {
+			if !c.broken.Load() {
+				c.fail(&IOError{Address: c.Address, Op: "read", Err: err})
+			}
+			return
+		}
+		c.smu.Lock()
+		if c.head >= len(c.handlers) {
+			c.smu.Unlock()
+			c.fail(&bolt.ProtocolError{Message: resp.Kind.String(), Offset: -1, Detail: "a response without a request"})
+			return
+		}
+		h := c.handlers[c.head]
+		if err := c.sm.OnResponse(nil, &resp); err != nil {
+			c.smu.Unlock()
+			c.fail(err)
+			return
+		}
+		if resp.Kind != bolt.ResponseRecord {
+			c.handlers[c.head] = nil
+			c.head++
+			if c.head == len(c.handlers) {
+				c.handlers, c.head = c.handlers[:0], 0
+			}
+		}
+		c.smu.Unlock()
+		if resp.Kind == bolt.ResponseRecord {
+			h.OnRecord(resp.Record.Values)
+			resp.Record.Values = nil
+			continue
+		}
+		if c.msgLog {
+			c.log.Debug("bolt S", "address", c.Address, "message", resp.Kind.String())
+		}
+		h.OnSummary(&resp)
+	}
+}
+
+// IOError is a failure of the network under a connection.
+type IOError struct {
+	Address string
+	Op      string // "dial", "read", "write", "handshake"
+	Err     error
+}
+
+func (e *IOError) Error() string {
+	return fmt.Sprintf("boltrx: %s %s: %v", e.Op, e.Address, e.Err)
+}
+
+func (e *IOError) Unwrap() error { return e.Err }
+
+// syncHandler turns a request's answer into a blocking call.
+type syncHandler struct {
+	collect bool
+	records [][]any
+	success bolt.Success
+	err     error
+	done    chan struct{}
+}
+
+func newSyncHandler(collect bool) *syncHandler {
+	return &syncHandler{collect: collect, done: make(chan struct{})}
+}
+
+func (h *syncHandler) OnRecord(values []any) {
+	if h.collect {
+		h.records = append(h.records, values)
+	}
+}
+
+func (h *syncHandler) OnSummary(resp *bolt.Response) {
+	switch resp.Kind {
+	case bolt.ResponseSuccess:
+		h.success = resp.Success
+	case bolt.ResponseFailure:
+		f := resp.Failure
+		h.err = &f
+	default:
+		h.err = streams.ErrIgnored
+	}
+	close(h.done)
+}
+
+func (h *syncHandler) OnConnError(err error) {
+	h.err = err
+	close(h.done)
+}
+
+func (h *syncHandler) wait(ctx context.Context, c *Conn) error {
+	select {
+	case <-h.done:
+		return h.err
+	case <-ctx.Done():
+		c.Interrupt(fmt.Errorf("boltrx: request abandoned: %w", context.Cause(ctx)))
+		<-h.done
+		return ctx.Err()
+	}
+}

@@ -1,0 +1,427 @@
+package actors
+
+import (
+	"container/list"
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+	"github.com/boltrx/boltrx/bolt"
+)
+
+// ErrPoolClosed is the cause of an acquisition from a closed pool (the
+// driver was closed).
+var ErrPoolClosed = errors.New("boltrx: connection pool closed")
+
+// AcquisitionTimeoutError says no connection became free in time.
+type AcquisitionTimeoutError struct {
+	Address string
+	Timeout time.Duration
+	MaxSize int
+}
+
+func (e *AcquisitionTimeoutError) Error() string {
+	return fmt.Sprintf("boltrx: no connection to %s within the acquisition timeout %v: all %d connections of the pool are in use (raise MaxConnectionPoolSize or ConnectionAcquisitionTimeout, or close sessions and consume results sooner)",
+		e.Address, e.Timeout, e.MaxSize)
+}
+
+// PoolConfig configures one pool.
+type PoolConfig struct {
+	// MaxSize bounds the connections, in use or idle (<= 0: unbounded).
+	MaxSize int
+	// AcquisitionTimeout bounds the wait for a connection (< 0: only
+	// the caller's context bounds it).
+	AcquisitionTimeout time.Duration
+	// MaxLifetime closes connections older than this (<= 0: never).
+	MaxLifetime time.Duration
+	// LivenessCheckTimeout: a connection idle longer than this is checked
+	// with a RESET before it is handed out (< 0: never checked).
+	LivenessCheckTimeout time.Duration
+	// Connect opens a new connection.
+	Connect func(ctx context.Context) (*Conn, error)
+}
+
+// PoolMetrics is a snapshot of a pool.
+type PoolMetrics struct {
+	Address string
+	InUse   int
+	Idle    int
+	Opening int
+	Waiting int
+	Created int64
+	Closed  int64
+}
+
+// Pool holds the connections to one server address. Handing out and
+// taking back an idle connection is a lock-protected fast path; the pool's
+// actor owns the connections' actors (their lifecycle: RESET before reuse,
+// close) and the pool's shutdown.
+type Pool struct {
+	Address string
+	cfg     PoolConfig
+	sys     *System
+	pid     *actor.PID
+
+	mu      sync.Mutex
+	idle    []*Conn
+	leased  int
+	opening int
+	waiters list.List // of *waiter
+	closed  bool
+	created int64
+	dropped int64
+}
+
+type waiter struct {
+	grant chan grant
+}
+
+// grant hands a waiter either a connection or the right to open one.
+type grant struct {
+	conn *Conn
+	dial bool
+	err  error
+}
+
+// NewPool starts the pool actor for address as a child of parent (nil:
+// the root).
+func NewPool(sys *System, parent actor.SpawnerContext, address string, cfg PoolConfig) *Pool {
+	p := &Pool{Address: address, cfg: cfg, sys: sys}
+	props := actor.PropsFromProducer(func() actor.Actor { return &poolActor{pool: p} })
+	if parent == nil {
+		parent = sys.Root
+	}
+	p.pid = parent.Spawn(props)
+	return p
+}
+
+// PID returns the pool actor's PID.
+func (p *Pool) PID() *actor.PID { return p.pid }
+
+// Acquire returns a READY connection, opening one when none is idle and
+// the pool has room, or waiting for one within the acquisition timeout.
+func (p *Pool) Acquire(ctx context.Context) (*Conn, error) {
+	if p.cfg.AcquisitionTimeout >= 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, p.cfg.AcquisitionTimeout, &AcquisitionTimeoutError{
+			Address: p.Address, Timeout: p.cfg.AcquisitionTimeout, MaxSize: p.cfg.MaxSize})
+		defer cancel()
+	}
+	for {
+		c, mayDial, w, err := p.tryAcquire()
+		switch {
+		case err != nil:
+			return nil, err
+		case c != nil:
+			if p.alive(ctx, c) {
+				return c, nil
+			}
+			continue
+		case mayDial:
+			return p.open(ctx)
+		}
+		select {
+		case g := <-w.grant:
+			if g.err != nil {
+				return nil, g.err
+			}
+			if g.dial {
+				return p.open(ctx)
+			}
+			if p.alive(ctx, g.conn) {
+				return g.conn, nil
+			}
+		case <-ctx.Done():
+			p.abandon(w)
+			return nil, acquireError(ctx)
+		}
+	}
+}
+
+func acquireError(ctx context.Context) error {
+	if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) && !errors.Is(cause, context.DeadlineExceeded) {
+		return cause
+	}
+	return ctx.Err()
+}
+
+// tryAcquire takes an idle connection, or a permission to open one, or
+// queues a waiter.
+func (p *Pool) tryAcquire() (*Conn, bool, *waiter, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return nil, false, nil, ErrPoolClosed
+	}
+	for n := len(p.idle); n > 0; n = len(p.idle) {
+		c := p.idle[n-1]
+		p.idle[n-1] = nil
+		p.idle = p.idle[:n-1]
+		if c.Broken() || p.expired(c) {
+			p.dropLocked(c)
+			continue
+		}
+		p.leased++
+		return c, false, nil, nil
+	}
+	if p.roomLocked() {
+		p.opening++
+		return nil, true, nil, nil
+	}
+	w := &waiter{grant: make(chan grant, 1)}
+	p.waiters.PushBack(w)
+	return nil, false, w, nil
+}
+
+func (p *Pool) roomLocked() bool {
+	return p.cfg.MaxSize <= 0 || p.leased+p.opening+len(p.idle) < p.cfg.MaxSize
+}
+
+// abandon withdraws a waiter whose caller gave up; a grant that raced the
+// give-up goes to the next waiter.
+func (p *Pool) abandon(w *waiter) {
+	p.mu.Lock()
+	for e := p.waiters.Front(); e != nil; e = e.Next() {
+		if e.Value == w {
+			p.waiters.Remove(e)
+			p.mu.Unlock()
+			return
+		}
+	}
+	p.mu.Unlock()
+	g := <-w.grant
+	switch {
+	case g.conn != nil:
+		p.Release(g.conn)
+	case g.dial:
+		p.mu.Lock()
+		p.opening--
+		p.passDialLocked()
+		p.mu.Unlock()
+	}
+}
+
+// open dials a connection for a caller holding an opening slot.
+func (p *Pool) open(ctx context.Context) (*Conn, error) {
+	c, err := p.cfg.Connect(ctx)
+	p.mu.Lock()
+	p.opening--
+	if err != nil {
+		p.passDialLocked()
+		p.mu.Unlock()
+		if ctx.Err() != nil {
+			return nil, acquireError(ctx)
+		}
+		return nil, err
+	}
+	if p.closed {
+		p.mu.Unlock()
+		c.Close()
+		return nil, ErrPoolClosed
+	}
+	p.leased++
+	p.created++
+	p.mu.Unlock()
+	c.onBroken = p.connBroken
+	p.sys.Root.Send(p.pid, &adoptConn{conn: c})
+	return c, nil
+}
+
+// alive checks a connection that sat idle past the liveness timeout with
+// a RESET; a dead one is dropped and false returned.
+func (p *Pool) alive(ctx context.Context, c *Conn) bool {
+	if p.cfg.LivenessCheckTimeout < 0 || time.Since(time.Unix(0, c.lastUsed.Load())) <= p.cfg.LivenessCheckTimeout {
+		return true
+	}
+	if _, err := c.Call(ctx, &bolt.Reset{}); err == nil {
+		return true
+	}
+	p.Release(c)
+	return false
+}
+
+func (p *Pool) expired(c *Conn) bool {
+	return p.cfg.MaxLifetime > 0 && time.Since(c.Created) > p.cfg.MaxLifetime
+}
+
+// Release gives a connection back. A connection that is not READY with
+// nothing pending is RESET first by its actor; a broken or expired one is
+// closed.
+func (p *Pool) Release(c *Conn) {
+	c.lastUsed.Store(time.Now().UnixNano())
+	if !c.Broken() && !c.Idle() {
+		if pid := c.pid.Load(); pid != nil {
+			p.sys.Root.Send(pid.pid, &resetThenRelease{pool: p})
+			return
+		}
+		c.Interrupt(errors.New("boltrx: connection released mid-request"))
+	}
+	p.putBack(c)
+}
+
+func (p *Pool) putBack(c *Conn) {
+	p.mu.Lock()
+	p.leased--
+	if p.closed || c.Broken() || p.expired(c) {
+		p.dropLocked(c)
+		p.passDialLocked()
+		p.mu.Unlock()
+		return
+	}
+	if e := p.waiters.Front(); e != nil {
+		p.waiters.Remove(e)
+		p.leased++
+		p.mu.Unlock()
+		e.Value.(*waiter).grant <- grant{conn: c}
+		return
+	}
+	p.idle = append(p.idle, c)
+	p.mu.Unlock()
+}
+
+// passDialLocked lets the first waiter open a connection when a slot
+// freed up.
+func (p *Pool) passDialLocked() {
+	if e := p.waiters.Front(); e != nil && p.roomLocked() {
+		p.waiters.Remove(e)
+		p.opening++
+		e.Value.(*waiter).grant <- grant{dial: true}
+	}
+}
+
+// dropLocked closes a connection through its actor.
+func (p *Pool) dropLocked(c *Conn) {
+	p.dropped++
+	if pid := c.pid.Load(); pid != nil {
+		p.sys.Root.Stop(pid.pid)
+		return
+	}
+	go c.Close()
+}
+
+// connBroken is called by a connection whose socket failed; an idle one
+// leaves the pool at once.
+func (p *Pool) connBroken(c *Conn, _ error) {
+	p.mu.Lock()
+	for i, idle := range p.idle {
+		if idle == c {
+			p.idle = append(p.idle[:i], p.idle[i+1:]...)
+			p.dropLocked(c)
+			p.passDialLocked()
+			break
+		}
+	}
+	p.mu.Unlock()
+}
+
+// Metrics returns a snapshot of the pool.
+func (p *Pool) Metrics() PoolMetrics {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return PoolMetrics{Address: p.Address, InUse: p.leased, Idle: len(p.idle), Opening: p.opening,
+		Waiting: p.waiters.Len(), Created: p.created, Closed: p.dropped}
+}
+
+// markClosed refuses new acquisitions, fails the waiters and returns the
+// idle connections; the actor stops the connections.
+func (p *Pool) markClosed() {
+	p.mu.Lock()
+	p.closed = true
+	for e := p.waiters.Front(); e != nil; e = p.waiters.Front() {
+		p.waiters.Remove(e)
+		e.Value.(*waiter).grant <- grant{err: ErrPoolClosed}
+	}
+	p.idle = nil
+	p.mu.Unlock()
+}
+
+// Close stops the pool actor and every connection actor under it, waiting
+// for their sockets and reader goroutines to end.
+func (p *Pool) Close(ctx context.Context) error {
+	p.markClosed()
+	return p.sys.Root.StopFuture(p.pid).Wait()
+}
+
+// adoptConn asks the pool actor to spawn the actor of a new connection.
+type adoptConn struct{ conn *Conn }
+
+// poolActor supervises the connection actors of one pool.
+type poolActor struct {
+	pool *Pool
+}
+
+func (a *poolActor) Receive(ctx actor.Context) {
+	switch m := ctx.Message().(type) {
+	case *adoptConn:
+		c := m.conn
+		props := actor.PropsFromProducer(func() actor.Actor { return &connActor{conn: c} })
+		pid := ctx.Spawn(props)
+		c.pid.Store(&connPID{pid: pid})
+		if c.Broken() {
+			ctx.Stop(pid)
+		}
+	case *actor.Stopping:
+		a.pool.markClosed()
+	}
+}
+
+// connPID is the PID of a connection's actor, stored atomically on the
+// connection once the pool actor has spawned it.
+type connPID struct{ pid *actor.PID }
+
+// resetThenRelease asks a connection's actor to RESET the connection and
+// put it back into its pool.
+type resetThenRelease struct{ pool *Pool }
+
+// resetDone reports the RESET's outcome to the connection's actor.
+type resetDone struct {
+	pool *Pool
+	err  error
+}
+
+// connActor owns one connection's lifecycle: the RESET before reuse and
+// the close when it stops (pool purge, driver close, broken socket).
+type connActor struct {
+	conn *Conn
+}
+
+func (a *connActor) Receive(ctx actor.Context) {
+	switch m := ctx.Message().(type) {
+	case *resetThenRelease:
+		h := &resetHandler{sys: ctx.ActorSystem(), self: ctx.Self(), pool: m.pool}
+		if err := a.conn.Request(&bolt.Reset{}, h); err != nil {
+			m.pool.putBack(a.conn)
+		}
+	case *resetDone:
+		if m.err != nil {
+			a.conn.Interrupt(fmt.Errorf("boltrx: RESET before reuse failed: %w", m.err))
+		}
+		m.pool.putBack(a.conn)
+	case *actor.Stopping:
+		a.conn.Close()
+	}
+}
+
+// resetHandler reports the answer to a RESET to the connection's actor.
+type resetHandler struct {
+	sys  *actor.ActorSystem
+	self *actor.PID
+	pool *Pool
+}
+
+func (h *resetHandler) OnRecord([]any) {}
+
+func (h *resetHandler) OnSummary(resp *bolt.Response) {
+	var err error
+	if resp.Kind != bolt.ResponseSuccess {
+		err = fmt.Errorf("answer %v", resp.Kind)
+	}
+	h.sys.Root.Send(h.self, &resetDone{pool: h.pool, err: err})
+}
+
+func (h *resetHandler) OnConnError(err error) {
+	h.sys.Root.Send(h.self, &resetDone{pool: h.pool, err: err})
+}

@@ -1,0 +1,365 @@
+package boltrx
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"runtime"
+	"sync"
+
+	"github.com/asynkron/protoactor-go/actor"
+	"github.com/boltrx/boltrx/actors"
+	"github.com/boltrx/boltrx/auth"
+	"github.com/boltrx/boltrx/bolt"
+)
+
+// Version is boltrx's version, sent in the bolt_agent of HELLO.
+const Version = "0.1.0"
+
+// Driver is the entry point: it owns the connection pools (one actor per
+// server address, under the driver's supervisor actor) and hands out
+// sessions. A Driver is safe for concurrent use; create one per
+// application and Close it on shutdown.
+type Driver struct {
+	target parsedURI
+	cfg    *Config
+	auth   auth.TokenManager
+	tls    *tls.Config
+	sys    *actors.System
+	sup    *actor.PID
+
+	defaultBookmarks BookmarkManager // ExecuteQuery's default
+
+	mu     sync.Mutex
+	pools  map[string]*actors.Pool
+	closed bool
+}
+
+// NewDriver returns a driver for the server or cluster at target, a URI
+// such as "neo4j://localhost" or "bolt+s://db.example.com:7687". token is
+// an AuthToken (BasicAuth, BearerAuth, ...) or an auth.TokenManager for
+// rotating credentials. Nothing connects yet: call VerifyConnectivity to
+// check the server is reachable.
+func NewDriver(target string, token auth.TokenManager, configurers ...func(*Config)) (*Driver, error) {
+	uri, err := parseURI(target)
+	if err != nil {
+		return nil, err
+	}
+	if token == nil {
+		return nil, usageErrorf("boltrx.NewDriver: the auth token is nil: pass boltrx.NoAuth() for a server without authentication, or boltrx.BasicAuth(user, password, \"\")")
+	}
+	if t, ok := token.(auth.Token); ok && t.Tokens == nil {
+		return nil, usageErrorf("boltrx.NewDriver: the auth token is empty: build it with boltrx.BasicAuth, BearerAuth, KerberosAuth, CustomAuth or NoAuth")
+	}
+	cfg, err := newConfig(uri, configurers...)
+	if err != nil {
+		return nil, err
+	}
+	d := &Driver{
+		target: uri,
+		cfg:    cfg,
+		auth:   token,
+		tls:    tlsConfigFor(uri, cfg),
+		pools:  map[string]*actors.Pool{},
+	}
+	d.defaultBookmarks = NewBookmarkManager(BookmarkManagerConfig{})
+	d.sys = actors.NewSystem(cfg.Logger)
+	d.sup = d.sys.Root.Spawn(actor.PropsFromProducer(func() actor.Actor { return &supervisor{} }))
+	return d, nil
+}
+
+// tlsConfigFor returns the TLS settings the URI and config ask for, nil
+// for a plain connection.
+func tlsConfigFor(uri parsedURI, cfg *Config) *tls.Config {
+	switch {
+	case cfg.TLSConfig != nil:
+		c := cfg.TLSConfig.Clone()
+		if c.ServerName == "" {
+			c.ServerName = uri.Host
+		}
+		return c
+	case uri.TLS == tlsVerified:
+		return &tls.Config{ServerName: uri.Host, MinVersion: tls.VersionTLS12}
+	case uri.TLS == tlsSelfSignedAccepted:
+		return &tls.Config{ServerName: uri.Host, InsecureSkipVerify: true, MinVersion: tls.VersionTLS12} //nolint:gosec // +ssc asks for it
+	}
+	return nil
+}
+
+// Target returns the URI the driver was created with (without user info).
+func (d *Driver) Target() string {
+	return d.target.Scheme + "://" + d.target.Address
+}
+
+// IsEncrypted reports whether connections use TLS.
+func (d *Driver) IsEncrypted() bool { return d.tls != nil }
+
+// Close closes every connection and stops every actor and goroutine of
+// the driver. Using the driver afterwards is a UsageError.
+func (d *Driver) Close(ctx context.Context) error {
+	d.mu.Lock()
+	if d.closed {
+		d.mu.Unlock()
+		return nil
+	}
+	d.closed = true
+	d.mu.Unlock()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = d.sys.Root.StopFuture(d.sup).Wait()
+		d.sys.Shutdown()
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (d *Driver) checkOpen() error {
+	if d == nil {
+		return usageErrorOf(ErrDriverClosed, "boltrx: the driver is nil: create one with boltrx.NewDriver")
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.closed {
+		return usageErrorOf(ErrDriverClosed, "boltrx: the driver is closed: create a new one with boltrx.NewDriver")
+	}
+	return nil
+}
+
+// pool returns the pool of a server address, starting its actor under
+// the driver's supervisor the first time.
+func (d *Driver) pool(address string) (*actors.Pool, error) {
+	d.mu.Lock()
+	if d.closed {
+		d.mu.Unlock()
+		return nil, usageErrorOf(ErrDriverClosed, "boltrx: the driver is closed: create a new one with boltrx.NewDriver")
+	}
+	if p, ok := d.pools[address]; ok {
+		d.mu.Unlock()
+		return p, nil
+	}
+	reply := make(chan *actors.Pool, 1)
+	cfg := actors.PoolConfig{
+		MaxSize:              d.cfg.MaxConnectionPoolSize,
+		AcquisitionTimeout:   d.cfg.ConnectionAcquisitionTimeout,
+		MaxLifetime:          d.cfg.MaxConnectionLifetime,
+		LivenessCheckTimeout: d.cfg.ConnectionLivenessCheckTimeout,
+		Connect:              func(ctx context.Context) (*actors.Conn, error) { return d.connect(ctx, address) },
+	}
+	if cfg.AcquisitionTimeout == noLimit {
+		cfg.AcquisitionTimeout = -1
+	}
+	if cfg.LivenessCheckTimeout == LivenessCheckDisabled {
+		cfg.LivenessCheckTimeout = -1
+	}
+	d.sys.Root.Send(d.sup, &startPool{sys: d.sys, address: address, cfg: cfg, reply: reply})
+	p := <-reply
+	d.pools[address] = p
+	d.mu.Unlock()
+	return p, nil
+}
+
+// connect opens one connection to address, authenticated with the
+// driver's token manager.
+func (d *Driver) connect(ctx context.Context, address string) (*actors.Conn, error) {
+	return d.connectWith(ctx, address, d.auth)
+}
+
+// connectWith opens one connection to address, authenticated with the
+// token tokens supplies.
+func (d *Driver) connectWith(ctx context.Context, address string, tokens auth.TokenManager) (*actors.Conn, error) {
+	token, err := tokens.GetAuthToken(ctx)
+	if err != nil {
+		return nil, &ConnectivityError{Inner: fmt.Errorf("the auth token manager failed: %w", err)}
+	}
+	var routing map[string]string
+	if d.target.Routing {
+		routing = make(map[string]string, len(d.target.RoutingContext)+1)
+		for k, v := range d.target.RoutingContext {
+			routing[k] = v
+		}
+		routing[routingContextAddressKey] = d.target.Address
+	}
+	var tlsCfg *tls.Config
+	if d.tls != nil {
+		tlsCfg = d.tls.Clone()
+		if d.cfg.ClientCertificateProvider != nil {
+			if cert := d.cfg.ClientCertificateProvider.GetCertificate(); cert != nil {
+				tlsCfg.Certificates = []tls.Certificate{*cert}
+			}
+		}
+	}
+	c, err := actors.Connect(ctx, address, actors.ConnectConfig{
+		TLS:                      tlsCfg,
+		DialTimeout:              d.cfg.SocketConnectTimeout,
+		KeepAlive:                d.cfg.SocketKeepalive,
+		UserAgent:                d.cfg.UserAgent,
+		BoltAgent:                boltAgent,
+		Routing:                  routing,
+		Auth:                     token.Tokens,
+		NotificationsMinSeverity: string(d.cfg.NotificationsMinSeverity),
+		NotificationsDisabled:    disabledClassifications(d.cfg.NotificationsDisabledClassifications),
+		Log:                      d.sys.Log,
+		LogMessages:              d.cfg.LogBoltMessages,
+		Dial:                     d.dialer(),
+	})
+	if err != nil {
+		var f *bolt.Failure
+		if errors.As(err, &f) {
+			nerr := newNeo4jError(f)
+			if isSecurityError(nerr) {
+				_, _ = tokens.HandleSecurityException(ctx, token, nerr)
+			}
+			return nil, publicServerError(nerr)
+		}
+		return nil, connectivityError(err)
+	}
+	return c, nil
+}
+
+// dialer resolves addresses through the user's resolver, if any.
+func (d *Driver) dialer() func(ctx context.Context, address string) (net.Conn, error) {
+	if d.cfg.AddressResolver == nil {
+		return nil
+	}
+	return func(ctx context.Context, address string) (net.Conn, error) {
+		dialer := net.Dialer{Timeout: d.cfg.SocketConnectTimeout}
+		var errs []error
+		for _, resolved := range d.cfg.AddressResolver(address) {
+			c, err := dialer.DialContext(ctx, "tcp", resolved)
+			if err == nil {
+				return c, nil
+			}
+			errs = append(errs, err)
+		}
+		if len(errs) == 0 {
+			return nil, fmt.Errorf("the address resolver returned no address for %s", address)
+		}
+		return nil, errors.Join(errs...)
+	}
+}
+
+// connectivityError wraps a network or handshake failure; a wrong port
+// that answers HTTP gets a message that says so.
+func connectivityError(err error) error {
+	var ce *ConnectivityError
+	if errors.As(err, &ce) {
+		return err
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	if errors.Is(err, bolt.ErrHTTPServer) {
+		return &ConnectivityError{Inner: fmt.Errorf("%w (this is an HTTP port: point the driver at the Bolt port, 7687 by default)", err)}
+	}
+	return &ConnectivityError{Inner: err}
+}
+
+// boltAgent identifies the driver in HELLO (5.3+).
+var boltAgent = bolt.BoltAgent{
+	Product:         "boltrx/" + Version,
+	Platform:        runtime.GOOS + "; " + runtime.GOARCH,
+	Language:        "Go/" + runtime.Version(),
+	LanguageDetails: runtime.Compiler,
+}
+
+// serverAddress returns where a session's work goes. A routing driver
+// asks its initial router until the router actors take over (one-member
+// routing tables).
+func (d *Driver) serverAddress() string { return d.target.Address }
+
+// VerifyConnectivity opens (or reuses) a connection to the server and
+// returns an error when that fails.
+func (d *Driver) VerifyConnectivity(ctx context.Context) error {
+	_, err := d.GetServerInfo(ctx)
+	return err
+}
+
+// VerifyAuthentication checks that token (the driver's own when nil) is
+// accepted by the server, on a connection of its own.
+func (d *Driver) VerifyAuthentication(ctx context.Context, token *AuthToken) error {
+	if err := d.checkOpen(); err != nil {
+		return err
+	}
+	if token == nil {
+		t, err := d.auth.GetAuthToken(ctx)
+		if err != nil {
+			return err
+		}
+		token = &t
+	}
+	c, err := d.connectWith(ctx, d.serverAddress(), *token)
+	if err != nil {
+		return err
+	}
+	c.Close()
+	return nil
+}
+
+// ServerInfo describes the server a connection reached.
+type serverInfoOf struct {
+	address  string
+	agent    string
+	protocol bolt.Version
+}
+
+func (s serverInfoOf) Address() string { return s.address }
+func (s serverInfoOf) Agent() string   { return s.agent }
+func (s serverInfoOf) ProtocolVersion() ProtocolVersion {
+	return ProtocolVersion{Major: int(s.protocol.Major), Minor: int(s.protocol.Minor)}
+}
+
+// GetServerInfo connects to the server and describes it.
+func (d *Driver) GetServerInfo(ctx context.Context) (ServerInfo, error) {
+	if err := d.checkOpen(); err != nil {
+		return nil, err
+	}
+	p, err := d.pool(d.serverAddress())
+	if err != nil {
+		return nil, err
+	}
+	c, err := p.Acquire(ctx)
+	if err != nil {
+		return nil, acquireErr(err)
+	}
+	defer p.Release(c)
+	return serverInfoOf{address: c.Address, agent: c.Server, protocol: c.Version}, nil
+}
+
+// acquireErr turns a pool error into the public kind.
+func acquireErr(err error) error {
+	var ne *Neo4jError
+	var te *TokenExpiredError
+	var ie *InvalidAuthenticationError
+	if errors.As(err, &ne) || errors.As(err, &te) || errors.As(err, &ie) {
+		return err
+	}
+	if errors.Is(err, actors.ErrPoolClosed) {
+		return usageErrorOf(ErrDriverClosed, "boltrx: the driver is closed: create a new one with boltrx.NewDriver")
+	}
+	return connectivityError(err)
+}
+
+// startPool asks the supervisor to start a pool actor as its child.
+type startPool struct {
+	sys     *actors.System
+	address string
+	cfg     actors.PoolConfig
+	reply   chan *actors.Pool
+}
+
+// supervisor is the driver's top actor: the pools are its children, so
+// stopping it stops every pool and, under them, every connection.
+type supervisor struct{}
+
+func (s *supervisor) Receive(ctx actor.Context) {
+	if m, ok := ctx.Message().(*startPool); ok {
+		m.reply <- actors.NewPool(m.sys, ctx, m.address, m.cfg)
+	}
+}

@@ -1,0 +1,426 @@
+package boltrx_test
+
+import (
+	"context"
+	"errors"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/boltrx/boltrx"
+	"github.com/boltrx/boltrx/e2e/boltstub"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// head is the start of every 5.x script: versions, GOODBYE/RESET at any
+// time, and a HELLO + LOGON from any driver version.
+const head5 = `
+bolt 5.4
+anytime
+  C: GOODBYE
+  close
+end
+`
+
+const hello5 = `
+C: HELLO {"user_agent": "boltrx/test", "bolt_agent": {"product": any string, ...}, ...}
+S: SUCCESS {"server": "Neo4j/5.20.0", "connection_id": "bolt-1"}
+C: LOGON {"scheme": "basic", "principal": "neo4j", "credentials": "secret"}
+S: SUCCESS {}
+`
+
+func newDriver(t *testing.T, addr string, configure ...func(*boltrx.Config)) *boltrx.Driver {
+	t.Helper()
+	configure = append([]func(*boltrx.Config){func(c *boltrx.Config) { c.UserAgent = "boltrx/test" }}, configure...)
+	drv, err := boltrx.NewDriver("bolt://"+addr, boltrx.BasicAuth("neo4j", "secret", ""), configure...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := drv.Close(context.Background()); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
+	return drv
+}
+
+func ctxT(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+func TestAutoCommitRunStreamsRecordsAndBookmark(t *testing.T) {
+	srv := boltstub.Start(t, head5+hello5+`
+C: RUN "UNWIND range(1, 3) AS n RETURN n" {} {}
+C: PULL {"n": 2}
+S: SUCCESS {"fields": ["n"], "t_first": 1}
+S: RECORD [1]
+S: RECORD [2]
+S: SUCCESS {"has_more": true}
+C: PULL {"n": 2}
+S: RECORD [3]
+S: SUCCESS {"bookmark": "bm:1", "type": "r", "t_last": 2, "db": "neo4j"}
+`)
+	drv := newDriver(t, srv.Addr(), func(c *boltrx.Config) { c.FetchSize = 2 })
+	ctx := ctxT(t)
+	sess, err := drv.NewSession(ctx, boltrx.SessionConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sess.Close(ctx)
+	res, err := sess.Run(ctx, "UNWIND range(1, 3) AS n RETURN n", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []int64
+	for res.Next(ctx) {
+		v, _ := res.Record().Get("n")
+		got = append(got, v.(int64))
+	}
+	if err := res.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 3 || got[0] != 1 || got[2] != 3 {
+		t.Fatalf("records = %v", got)
+	}
+	sum, err := res.Consume(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Database().Name() != "neo4j" || sum.StatementType() != boltrx.StatementTypeReadOnly {
+		t.Fatalf("summary: db %q type %v", sum.Database().Name(), sum.StatementType())
+	}
+	if bms := sess.LastBookmarks(); len(bms) != 1 || bms[0] != "bm:1" {
+		t.Fatalf("LastBookmarks = %v", bms)
+	}
+}
+
+func TestExplicitTransactionWithTwoOpenResults(t *testing.T) {
+	srv := boltstub.Start(t, head5+hello5+`
+C: BEGIN {"bookmarks": ["bm:0"], "tx_metadata": {"app": "t"}}
+S: SUCCESS {}
+C: RUN "RETURN 1 AS a" {} {}
+C: PULL {"n": 1000}
+S: SUCCESS {"fields": ["a"], "qid": 0}
+S: RECORD [1]
+S: SUCCESS {"has_more": false}
+C: RUN "RETURN 2 AS b" {} {}
+C: PULL {"n": 1000}
+S: SUCCESS {"fields": ["b"], "qid": 1}
+S: RECORD [2]
+S: SUCCESS {}
+C: COMMIT
+S: SUCCESS {"bookmark": "bm:2"}
+`)
+	drv := newDriver(t, srv.Addr())
+	ctx := ctxT(t)
+	sess, err := drv.NewSession(ctx, boltrx.SessionConfig{Bookmarks: boltrx.Bookmarks{"bm:0"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sess.Close(ctx)
+	tx, err := sess.BeginTransaction(ctx, boltrx.WithTxMetadata(map[string]any{"app": "t"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := tx.Run(ctx, "RETURN 1 AS a", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := tx.Run(ctx, "RETURN 2 AS b", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rb, err := b.Single(ctx)
+	if err != nil || rb.Values[0] != int64(2) {
+		t.Fatalf("b = %v, %v", rb, err)
+	}
+	ra, err := a.Single(ctx)
+	if err != nil || ra.Values[0] != int64(1) {
+		t.Fatalf("a = %v, %v", ra, err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Close(ctx); err != nil {
+		t.Fatalf("Close after Commit: %v", err)
+	}
+	if _, err := tx.Run(ctx, "RETURN 3", nil); !errors.Is(err, boltrx.ErrTransactionClosed) {
+		t.Fatalf("Run after Commit = %v, want ErrTransactionClosed", err)
+	}
+	if bms := sess.LastBookmarks(); len(bms) != 1 || bms[0] != "bm:2" {
+		t.Fatalf("LastBookmarks = %v", bms)
+	}
+}
+
+func TestBolt3UsesPullAllAndAuthInHello(t *testing.T) {
+	srv := boltstub.Start(t, `
+bolt 3.0
+anytime
+  C: GOODBYE
+  close
+end
+C: HELLO {"user_agent": "boltrx/test", "scheme": "basic", "principal": "neo4j", "credentials": "secret"}
+S: SUCCESS {"server": "Neo4j/3.5.0", "connection_id": "bolt-1"}
+C: RUN "RETURN 1 AS x" {} {}
+C: PULL_ALL
+S: SUCCESS {"fields": ["x"]}
+S: RECORD [1]
+S: SUCCESS {"bookmark": "bm:3"}
+`)
+	drv := newDriver(t, srv.Addr())
+	ctx := ctxT(t)
+	sess, _ := drv.NewSession(ctx, boltrx.SessionConfig{})
+	defer sess.Close(ctx)
+	res, err := sess.Run(ctx, "RETURN 1 AS x", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := res.Collect(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 1 || recs[0].Values[0] != int64(1) {
+		t.Fatalf("records = %v", recs)
+	}
+	if bms := sess.LastBookmarks(); len(bms) != 1 || bms[0] != "bm:3" {
+		t.Fatalf("LastBookmarks = %v", bms)
+	}
+}
+
+func TestExecuteWriteRetriesTransientFailure(t *testing.T) {
+	srv := boltstub.Start(t, head5+`
+anytime
+  C: RESET
+  S: SUCCESS {}
+end
+`+hello5+`
+C: BEGIN {}
+C: RUN "CREATE (n)" {} {}
+C: PULL {"n": 1000}
+S: SUCCESS {}
+S: FAILURE {"code": "Neo.TransientError.Transaction.DeadlockDetected", "message": "deadlock"}
+S: IGNORED
+C: BEGIN {}
+C: RUN "CREATE (n)" {} {}
+C: PULL {"n": 1000}
+S: SUCCESS {}
+S: SUCCESS {"fields": []}
+S: SUCCESS {"type": "w"}
+C: COMMIT
+S: SUCCESS {"bookmark": "bm:w"}
+`)
+	drv := newDriver(t, srv.Addr())
+	ctx := ctxT(t)
+	sess, err := drv.NewSession(ctx, boltrx.SessionConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sess.Close(ctx)
+	attempts := 0
+	out, err := sess.ExecuteWrite(ctx, func(tx boltrx.ManagedTransaction) (any, error) {
+		attempts++
+		r, err := tx.Run(ctx, "CREATE (n)", nil)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := r.Consume(ctx); err != nil {
+			return nil, err
+		}
+		return "done", nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out != "done" || attempts != 2 {
+		t.Fatalf("out = %v after %d attempts", out, attempts)
+	}
+	if bms := sess.LastBookmarks(); len(bms) != 1 || bms[0] != "bm:w" {
+		t.Fatalf("LastBookmarks = %v", bms)
+	}
+}
+
+func TestUserErrorIsNotRetried(t *testing.T) {
+	srv := boltstub.Start(t, head5+`
+anytime
+  C: RESET
+  S: SUCCESS {}
+end
+`+hello5+`
+C: BEGIN {}
+C: RUN "RETURN x" {} {}
+C: PULL {"n": 1000}
+S: SUCCESS {}
+S: FAILURE {"code": "Neo.ClientError.Statement.SyntaxError", "message": "Variable x not defined"}
+S: IGNORED
+`)
+	drv := newDriver(t, srv.Addr())
+	ctx := ctxT(t)
+	sess, _ := drv.NewSession(ctx, boltrx.SessionConfig{})
+	defer sess.Close(ctx)
+	attempts := 0
+	_, err := sess.ExecuteWrite(ctx, func(tx boltrx.ManagedTransaction) (any, error) {
+		attempts++
+		r, err := tx.Run(ctx, "RETURN x", nil)
+		if err != nil {
+			return nil, err
+		}
+		return r.Collect(ctx)
+	})
+	var ne *boltrx.Neo4jError
+	if !errors.As(err, &ne) || ne.Code != "Neo.ClientError.Statement.SyntaxError" {
+		t.Fatalf("err = %v, want the syntax error", err)
+	}
+	if attempts != 1 {
+		t.Fatalf("attempts = %d", attempts)
+	}
+}
+
+func TestConnectionDeathMidStreamIsConnectivityErrorAndPoolRecovers(t *testing.T) {
+	srv := boltstub.Start(t, head5+`
+connection 1
+`+hello5+`
+C: RUN "RETURN 1" {} {}
+C: PULL {"n": 1000}
+S: SUCCESS {"fields": ["1"]}
+S: RECORD [1]
+close
+
+connection 2
+`+hello5+`
+C: RUN "RETURN 2" {} {}
+C: PULL {"n": 1000}
+S: SUCCESS {"fields": ["2"]}
+S: RECORD [2]
+S: SUCCESS {}
+`)
+	drv := newDriver(t, srv.Addr())
+	ctx := ctxT(t)
+	sess, _ := drv.NewSession(ctx, boltrx.SessionConfig{})
+	res, err := sess.Run(ctx, "RETURN 1", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for res.Next(ctx) {
+		n++
+	}
+	if n != 1 || !boltrx.IsConnectivityError(res.Err()) {
+		t.Fatalf("records %d, err %v; want 1 record then a connectivity error", n, res.Err())
+	}
+	sess.Close(ctx)
+	sess2, _ := drv.NewSession(ctx, boltrx.SessionConfig{})
+	defer sess2.Close(ctx)
+	res2, err := sess2.Run(ctx, "RETURN 2", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := res2.Single(ctx)
+	if err != nil || rec.Values[0] != int64(2) {
+		t.Fatalf("second session: %v, %v", rec, err)
+	}
+}
+
+func TestPoolExhaustionTimesOut(t *testing.T) {
+	srv := boltstub.Start(t, head5+hello5+`
+C: BEGIN {}
+S: SUCCESS {}
+C: ROLLBACK
+S: SUCCESS {}
+`)
+	drv := newDriver(t, srv.Addr(), func(c *boltrx.Config) {
+		c.MaxConnectionPoolSize = 1
+		c.ConnectionAcquisitionTimeout = 50 * time.Millisecond
+	})
+	ctx := ctxT(t)
+	holder, _ := drv.NewSession(ctx, boltrx.SessionConfig{})
+	tx, err := holder.BeginTransaction(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, _ := drv.NewSession(ctx, boltrx.SessionConfig{})
+	_, err = other.Run(ctx, "RETURN 1", nil)
+	if err == nil || !strings.Contains(err.Error(), "acquisition timeout") {
+		t.Fatalf("Run on an exhausted pool = %v", err)
+	}
+	other.Close(ctx)
+	if err := tx.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	holder.Close(ctx)
+}
+
+func TestBadInputGivesUsageErrors(t *testing.T) {
+	for _, uri := range []string{"http://localhost:7474", "bolt://localhost:99999", "bolt://localhost?region=eu", "neo4j+xyz://host", "bolt://"} {
+		if _, err := boltrx.NewDriver(uri, boltrx.NoAuth()); !errors.Is(err, boltrx.ErrUsage) {
+			t.Errorf("NewDriver(%q) = %v, want a usage error", uri, err)
+		}
+	}
+	if _, err := boltrx.NewDriver("bolt://localhost", nil); !errors.Is(err, boltrx.ErrUsage) {
+		t.Errorf("nil auth: %v", err)
+	}
+	var nilDriver *boltrx.Driver
+	if _, err := nilDriver.NewSession(context.Background(), boltrx.SessionConfig{}); !errors.Is(err, boltrx.ErrUsage) {
+		t.Errorf("nil driver: %v", err)
+	}
+	drv, err := boltrx.NewDriver("bolt://127.0.0.1:1", boltrx.NoAuth())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	sess, _ := drv.NewSession(ctx, boltrx.SessionConfig{})
+	sess.Close(ctx)
+	if _, err := sess.Run(ctx, "RETURN 1", nil); !errors.Is(err, boltrx.ErrSessionClosed) {
+		t.Errorf("Run on a closed session = %v", err)
+	}
+	drv.Close(ctx)
+	if _, err := drv.NewSession(ctx, boltrx.SessionConfig{}); !errors.Is(err, boltrx.ErrDriverClosed) {
+		t.Errorf("NewSession on a closed driver = %v", err)
+	}
+}
+
+func TestHTTPPortIsRecognised(t *testing.T) {
+	srv := boltstub.Start(t, `
+bolt 5.4
+handshake http
+`)
+	drv := newDriver(t, srv.Addr())
+	err := drv.VerifyConnectivity(ctxT(t))
+	if !boltrx.IsConnectivityError(err) || !strings.Contains(err.Error(), "Bolt port") {
+		t.Fatalf("VerifyConnectivity against an HTTP port = %v", err)
+	}
+}
+
+func TestUnreachableServerIsConnectivityError(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	drv := newDriver(t, addr)
+	if err := drv.VerifyConnectivity(ctxT(t)); !boltrx.IsConnectivityError(err) {
+		t.Fatalf("VerifyConnectivity = %v", err)
+	}
+}
+
+func TestWrongPasswordIsAuthError(t *testing.T) {
+	srv := boltstub.Start(t, head5+`
+C: HELLO ...
+S: SUCCESS {"server": "Neo4j/5.20.0", "connection_id": "bolt-1"}
+C: LOGON ...
+S: FAILURE {"code": "Neo.ClientError.Security.Unauthorized", "message": "wrong password"}
+expect close
+`)
+	drv := newDriver(t, srv.Addr())
+	err := drv.VerifyConnectivity(ctxT(t))
+	var ne *boltrx.Neo4jError
+	if !errors.As(err, &ne) || ne.Code != "Neo.ClientError.Security.Unauthorized" {
+		t.Fatalf("VerifyConnectivity = %v", err)
+	}
+}

@@ -1,0 +1,314 @@
+package boltrx
+
+import (
+	"context"
+	"errors"
+	"io"
+	"sync"
+
+	"github.com/boltrx/boltrx/actors"
+	"github.com/boltrx/boltrx/bolt"
+	"github.com/boltrx/boltrx/streams"
+)
+
+// Result is a query's result, read record by record with Next. Records
+// arrive in batches of the session's fetch size; the next batch is asked
+// for while the caller is still reading the current one. The blocking
+// Result and the reactive RxResult share one engine (package streams).
+type Result struct {
+	session *Session
+	tx      *ExplicitTransaction // nil for an auto-commit result
+	pool    *actors.Pool
+	conn    *actors.Conn
+	query   string
+	params  map[string]any
+	started Bookmarks
+	stream  *streams.Stream
+
+	batch   []Record
+	pos     int
+	current *Record
+	err     error
+	ended   bool // Next returned false
+	peeked  bool
+	// drained: the stream was read to its end into batch (buffer), whose
+	// records still come out of Next; drainErr ends them.
+	drained  bool
+	drainErr error
+
+	summaryOnce sync.Once
+	summary     ResultSummary
+}
+
+func newResult(_ context.Context, s *Session, tx *ExplicitTransaction, pool *actors.Pool, conn *actors.Conn, query string, params map[string]any, started Bookmarks) *Result {
+	return &Result{session: s, tx: tx, pool: pool, conn: conn, query: query, params: params, started: started}
+}
+
+// start sends [BEGIN +] RUN + PULL {n} in one write.
+func (r *Result) start(ctx context.Context, run *bolt.Run, begin *bolt.Begin, fetchSize int64) error {
+	if !r.conn.Caps.PullN {
+		fetchSize = bolt.All // Bolt 3 has only PULL_ALL
+	}
+	r.stream = streams.New(r.conn, streams.Options{
+		FetchSize:    fetchSize,
+		MapFailure:   mapFailure,
+		MapConnError: func(err error) error { return connectivityError(err) },
+		OnDone:       r.onStreamDone,
+	})
+	reqs := make([]bolt.Request, 0, 3)
+	hs := make([]streams.Handler, 0, 3)
+	var beginH *beginHandler
+	if begin != nil {
+		beginH = &beginHandler{tx: r.tx}
+		reqs = append(reqs, begin)
+		hs = append(hs, beginH)
+	}
+	pull, pullH := r.stream.FirstPull()
+	reqs = append(reqs, run, pull)
+	hs = append(hs, r.stream.RunHandler(), pullH)
+	if err := r.conn.Pipeline(reqs, hs); err != nil {
+		// Nothing was written; the stream's handlers will never be called.
+		r.stream.Cancel(err)
+		if r.tx == nil {
+			r.pool.Release(r.conn)
+		}
+		return mapRequestError(err)
+	}
+	return nil
+}
+
+// onStreamDone runs on the connection's reader goroutine once the server
+// answered every request of the result: an auto-commit result reports its
+// bookmark and gives the connection back.
+func (r *Result) onStreamDone(s *streams.Stream, outcome streams.Outcome) {
+	if r.tx != nil {
+		if outcome != streams.Clean {
+			r.tx.markFailed(s.Err())
+		}
+		return
+	}
+	sum, _ := s.Summary()
+	r.session.finish(context.Background(), r, nil, r.started, sum.Bookmark)
+	r.pool.Release(r.conn)
+}
+
+// mapFailure turns a FAILURE into the public error.
+func mapFailure(f *bolt.Failure) error { return publicServerError(newNeo4jError(f)) }
+
+// mapRequestError turns a refused request into the public error.
+func mapRequestError(err error) error {
+	if errors.Is(err, bolt.ErrUsage) {
+		return wrapUsageError(err, "boltrx: %v", err)
+	}
+	return connectivityError(err)
+}
+
+// Keys returns the result's column names, waiting for the server's
+// answer to the query.
+func (r *Result) Keys(ctx context.Context) ([]string, error) {
+	return r.stream.Keys(ctx)
+}
+
+// Next advances to the next record and reports whether there is one.
+// After false, Err tells whether the result ended with an error.
+func (r *Result) Next(ctx context.Context) bool {
+	if r.peeked {
+		r.peeked = false
+		r.current = &r.batch[r.pos-1]
+		return true
+	}
+	if !r.fill(ctx) {
+		r.current = nil
+		return false
+	}
+	r.current = &r.batch[r.pos]
+	r.pos++
+	return true
+}
+
+// fill makes sure a record is available at r.pos, fetching the next batch
+// from the stream when needed.
+func (r *Result) fill(ctx context.Context) bool {
+	for r.pos >= len(r.batch) {
+		if r.ended {
+			return false
+		}
+		if r.drained {
+			r.ended = true
+			r.batch, r.pos = nil, 0
+			r.err = r.drainErr
+			return false
+		}
+		batch, err := r.stream.Next(ctx)
+		if err != nil {
+			r.ended = true
+			r.batch, r.pos = nil, 0
+			// io.EOF itself (not an error wrapping it, such as a
+			// connection closed by the server) is the result's end.
+			if err != io.EOF {
+				r.err = err
+			} else {
+				// Wait for the bookkeeping of the end (bookmark, release).
+				_ = r.stream.Wait(ctx)
+			}
+			return false
+		}
+		r.batch, r.pos = batch, 0
+	}
+	return true
+}
+
+// Peek returns the next record without moving past it, or nil and false
+// at the end.
+func (r *Result) Peek(ctx context.Context) (*Record, bool) {
+	if r.peeked {
+		return &r.batch[r.pos-1], true
+	}
+	if !r.fill(ctx) {
+		return nil, false
+	}
+	r.pos++
+	r.peeked = true
+	return &r.batch[r.pos-1], true
+}
+
+// PeekRecord is Peek in the shape of neo4j-go-driver's ResultWithContext.
+func (r *Result) PeekRecord(ctx context.Context, record **Record) bool {
+	rec, ok := r.Peek(ctx)
+	*record = rec
+	return ok
+}
+
+// NextRecord is Next in the shape of neo4j-go-driver's ResultWithContext.
+func (r *Result) NextRecord(ctx context.Context, record **Record) bool {
+	ok := r.Next(ctx)
+	*record = r.current
+	return ok
+}
+
+// Record returns the current record (after Next returned true).
+func (r *Result) Record() *Record { return r.current }
+
+// Err returns the error that ended the result, nil after a complete one.
+func (r *Result) Err() error { return r.err }
+
+// IsOpen reports whether the result may still produce records.
+func (r *Result) IsOpen() bool { return !r.ended }
+
+// Collect returns the remaining records.
+func (r *Result) Collect(ctx context.Context) ([]*Record, error) {
+	var out []*Record
+	for r.Next(ctx) {
+		out = append(out, r.current)
+	}
+	if r.err != nil {
+		return nil, r.err
+	}
+	return out, nil
+}
+
+// Single returns the only remaining record; no record or more than one
+// is an error (the rest of the result is discarded).
+func (r *Result) Single(ctx context.Context) (*Record, error) {
+	if !r.Next(ctx) {
+		if r.err != nil {
+			return nil, r.err
+		}
+		return nil, usageErrorf("boltrx: Result.Single: the result has no record")
+	}
+	rec := r.current
+	if r.Next(ctx) {
+		_, _ = r.Consume(ctx)
+		return nil, usageErrorf("boltrx: Result.Single: the result has more than one record")
+	}
+	if r.err != nil {
+		return nil, r.err
+	}
+	return rec, nil
+}
+
+// Consume discards the remaining records (on the server, without sending
+// them) and returns the summary.
+func (r *Result) Consume(ctx context.Context) (ResultSummary, error) {
+	if !r.ended && r.drained {
+		r.ended = true
+		r.batch, r.pos, r.current = nil, 0, nil
+		r.err = r.drainErr
+	}
+	if !r.ended {
+		r.stream.Cancel(nil)
+		if err := r.stream.Wait(ctx); err != nil {
+			return nil, err
+		}
+		r.ended = true
+		r.batch, r.pos, r.current = nil, 0, nil
+		if err := r.stream.Err(); err != nil && !errors.Is(err, streams.ErrCancelled) {
+			r.err = err
+		}
+	}
+	if r.err != nil {
+		return nil, r.err
+	}
+	return r.Summary(), nil
+}
+
+// buffer reads the rest of the result into memory, so the connection can
+// carry the session's next query while the caller still reads this one.
+func (r *Result) buffer(ctx context.Context) error {
+	if r.ended || r.drained {
+		return nil
+	}
+	from := r.pos
+	if r.peeked {
+		from--
+	}
+	rest := append([]Record(nil), r.batch[from:]...)
+	for {
+		batch, err := r.stream.Next(ctx)
+		if err != nil {
+			if err != io.EOF {
+				r.drainErr = err
+			}
+			break
+		}
+		rest = append(rest, batch...)
+	}
+	r.drained = true
+	r.batch, r.pos = rest, 0
+	if r.peeked {
+		r.pos = 1
+	}
+	return r.stream.Wait(ctx)
+}
+
+// Summary returns the result's summary; call it after the result ended
+// (Consume does it).
+func (r *Result) Summary() ResultSummary {
+	r.summaryOnce.Do(func() {
+		sum, _ := r.stream.Summary()
+		r.summary = newResultSummary(summaryInput{
+			QueryText:     r.query,
+			Parameters:    r.params,
+			ServerAddress: r.conn.Address,
+			ServerAgent:   r.conn.Server,
+			Protocol:      r.conn.Version,
+			Run:           &sum,
+			End:           &sum,
+		})
+	})
+	return r.summary
+}
+
+// beginHandler records a failed pipelined BEGIN on its transaction.
+type beginHandler struct{ tx *ExplicitTransaction }
+
+func (h *beginHandler) OnRecord([]any) {}
+
+func (h *beginHandler) OnSummary(resp *bolt.Response) {
+	if resp.Kind == bolt.ResponseFailure {
+		f := resp.Failure
+		h.tx.markFailed(mapFailure(&f))
+	}
+}
+
+func (h *beginHandler) OnConnError(err error) { h.tx.markFailed(connectivityError(err)) }

@@ -1,0 +1,200 @@
+package boltrx_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/reactivex/rxgo/v2"
+
+	"github.com/boltrx/boltrx"
+	"github.com/boltrx/boltrx/e2e/boltstub"
+)
+
+// collect observes obs to its end and returns the records and the error
+// item, if any.
+func collect(ctx context.Context, obs rxgo.Observable) ([]int64, error) {
+	var got []int64
+	for item := range obs.Observe(rxgo.WithContext(ctx)) {
+		if item.E != nil {
+			return got, item.E
+		}
+		v := item.V.(*boltrx.Record).Values[0].(int64)
+		got = append(got, v)
+	}
+	return got, nil
+}
+
+func TestRxFastConsumerPullsBatchAfterBatch(t *testing.T) {
+	srv := boltstub.Start(t, head5+hello5+`
+C: RUN "RETURN n" {} {}
+C: PULL {"n": 2}
+S: SUCCESS {"fields": ["n"]}
+S: RECORD [1]
+S: RECORD [2]
+S: SUCCESS {"has_more": true}
+C: PULL {"n": 2}
+S: RECORD [3]
+S: RECORD [4]
+S: SUCCESS {"has_more": true}
+C: PULL {"n": 2}
+S: RECORD [5]
+S: SUCCESS {"bookmark": "bm:rx"}
+`)
+	drv := newDriver(t, srv.Addr(), func(c *boltrx.Config) { c.FetchSize = 2 })
+	ctx := ctxT(t)
+	sess, _ := drv.NewSession(ctx, boltrx.SessionConfig{})
+	defer sess.Close(ctx)
+	rr := sess.RunRx(ctx, "RETURN n", nil)
+	if rr.Pulls() != 0 {
+		t.Fatal("the query went out before anyone observed the result")
+	}
+	got, err := collect(ctx, rr.Records())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 5 || got[4] != 5 {
+		t.Fatalf("records = %v", got)
+	}
+	if rr.Pulls() != 3 {
+		t.Fatalf("pulls = %d, want 3", rr.Pulls())
+	}
+	if _, err := rr.Summary(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if bms := sess.LastBookmarks(); len(bms) != 1 || bms[0] != "bm:rx" {
+		t.Fatalf("LastBookmarks = %v", bms)
+	}
+}
+
+func TestRxConsumerThatStopsDiscardsTheRest(t *testing.T) {
+	srv := boltstub.Start(t, head5+hello5+`
+C: RUN "RETURN n" {} {}
+C: PULL {"n": 2}
+S: SUCCESS {"fields": ["n"]}
+S: RECORD [1]
+S: RECORD [2]
+S: SUCCESS {"has_more": true}
+repeat
+  C: PULL {"n": 2}
+  S: RECORD [3]
+  S: RECORD [4]
+  S: SUCCESS {"has_more": true}
+end
+C: DISCARD {"n": -1}
+S: SUCCESS {"bookmark": "bm:d"}
+C: RUN "RETURN 1" {} {"bookmarks": ["bm:d"]}
+C: PULL {"n": 2}
+S: SUCCESS {"fields": ["1"]}
+S: RECORD [1]
+S: SUCCESS {}
+`)
+	drv := newDriver(t, srv.Addr(), func(c *boltrx.Config) { c.FetchSize = 2 })
+	ctx := ctxT(t)
+	sess, _ := drv.NewSession(ctx, boltrx.SessionConfig{})
+	defer sess.Close(ctx)
+	rr := sess.RunRx(ctx, "RETURN n", nil)
+	sub, cancel := context.WithCancel(ctx)
+	defer cancel()
+	n := 0
+	for item := range rr.Records().Observe(rxgo.WithContext(sub)) {
+		if item.E != nil {
+			if !errors.Is(item.E, context.Canceled) {
+				t.Fatalf("error item %v, want the cancellation", item.E)
+			}
+			continue
+		}
+		n++
+		if n == 3 {
+			cancel()
+		}
+	}
+	if n < 3 {
+		t.Fatalf("got %d records before cancelling", n)
+	}
+	// The connection came back clean: the session's next query runs on it.
+	res, err := sess.Run(ctx, "RETURN 1", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := res.Single(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestRxSecondSubscriberGetsAnError(t *testing.T) {
+	srv := boltstub.Start(t, head5+hello5+`
+C: RUN "RETURN 1 AS n" {} {}
+C: PULL {"n": 1000}
+S: SUCCESS {"fields": ["n"]}
+S: RECORD [1]
+S: SUCCESS {}
+`)
+	drv := newDriver(t, srv.Addr())
+	ctx := ctxT(t)
+	sess, _ := drv.NewSession(ctx, boltrx.SessionConfig{})
+	defer sess.Close(ctx)
+	rr := sess.RunRx(ctx, "RETURN 1 AS n", nil)
+	obs := rr.Records()
+	if got, err := collect(ctx, obs); err != nil || len(got) != 1 {
+		t.Fatalf("first subscription: %v, %v", got, err)
+	}
+	if _, err := collect(ctx, obs); !errors.Is(err, boltrx.ErrAlreadySubscribed) {
+		t.Fatalf("second subscription: %v", err)
+	}
+}
+
+func TestRxFailureAfterRecordsEndsStreamInOrder(t *testing.T) {
+	srv := boltstub.Start(t, head5+`
+anytime
+  C: RESET
+  S: SUCCESS {}
+end
+`+hello5+`
+C: RUN "RETURN 1/n" {} {}
+C: PULL {"n": 1000}
+S: SUCCESS {"fields": ["x"]}
+S: RECORD [1]
+S: RECORD [2]
+S: FAILURE {"code": "Neo.ClientError.Statement.ArithmeticError", "message": "/ by zero"}
+`)
+	drv := newDriver(t, srv.Addr())
+	ctx := ctxT(t)
+	sess, _ := drv.NewSession(ctx, boltrx.SessionConfig{})
+	defer sess.Close(ctx)
+	got, err := collect(ctx, sess.RunRx(ctx, "RETURN 1/n", nil).Records())
+	var ne *boltrx.Neo4jError
+	if len(got) != 2 || !errors.As(err, &ne) || ne.Code != "Neo.ClientError.Statement.ArithmeticError" {
+		t.Fatalf("records %v, err %v", got, err)
+	}
+}
+
+func TestRxOperatorsWork(t *testing.T) {
+	srv := boltstub.Start(t, head5+hello5+`
+C: RUN "RETURN n" {} {}
+C: PULL {"n": 1000}
+S: SUCCESS {"fields": ["n"]}
+S: RECORD [1]
+S: RECORD [2]
+S: RECORD [3]
+S: RECORD [4]
+S: SUCCESS {}
+`)
+	drv := newDriver(t, srv.Addr())
+	ctx := ctxT(t)
+	sess, _ := drv.NewSession(ctx, boltrx.SessionConfig{})
+	defer sess.Close(ctx)
+	obs := sess.RunRx(ctx, "RETURN n", nil).Records().
+		Filter(func(v any) bool { return v.(*boltrx.Record).Values[0].(int64)%2 == 0 }).
+		Map(func(_ context.Context, v any) (any, error) { return v.(*boltrx.Record).Values[0].(int64) * 10, nil })
+	var got []int64
+	for item := range obs.Observe() {
+		if item.E != nil {
+			t.Fatal(item.E)
+		}
+		got = append(got, item.V.(int64))
+	}
+	if len(got) != 2 || got[0] != 20 || got[1] != 40 {
+		t.Fatalf("got %v", got)
+	}
+}

@@ -1,0 +1,386 @@
+package boltrx
+
+import (
+	"context"
+	"errors"
+
+	"github.com/asynkron/protoactor-go/actor"
+	"github.com/boltrx/boltrx/actors"
+	"github.com/boltrx/boltrx/bolt"
+	"github.com/boltrx/boltrx/bookmarks"
+)
+
+// Session runs work against one database, one operation at a time, and
+// chains it causally: each transaction starts from the bookmarks of the
+// previous one. A Session is cheap; create one per unit of work and Close
+// it. It is not safe for concurrent use (like neo4j-go-driver's).
+//
+// Each session is an actor: it owns the session's state (bookmarks, the
+// open result or transaction, closed or not), which completions on other
+// goroutines (a stream ending on its connection's reader) update through
+// its mailbox. The caller's goroutine does the I/O on the leased
+// connection, so no request or record passes a mailbox.
+type Session struct {
+	driver    *Driver
+	cfg       SessionConfig
+	fetchSize int
+	pid       *actor.PID
+	stopped   chan struct{} // closed when the session's actor has stopped
+	final     Bookmarks     // the bookmarks at Close, read after stopped
+}
+
+// NewSession returns a session with the given configuration. Use
+// Session.Close when done.
+func (d *Driver) NewSession(ctx context.Context, cfg SessionConfig) (*Session, error) {
+	if err := d.checkOpen(); err != nil {
+		return nil, err
+	}
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	s := &Session{driver: d, cfg: cfg, fetchSize: cfg.effectiveFetchSize(d.cfg.FetchSize), stopped: make(chan struct{})}
+	state := &sessionActor{session: s, bookmarks: bookmarks.Combine(cfg.Bookmarks)}
+	s.pid = d.sys.Root.Spawn(actor.PropsFromProducer(func() actor.Actor { return state }))
+	return s, nil
+}
+
+// The session actor's messages.
+type (
+	// sessionBegin asks to start an operation (auto-commit query or
+	// transaction); the reply carries the bookmarks to start from.
+	sessionBegin struct {
+		tx    bool
+		reply chan sessionBeginReply
+	}
+	sessionBeginReply struct {
+		err       error
+		bookmarks Bookmarks
+		open      *Result // an auto-commit result still streaming: buffer it first
+	}
+	// sessionStarted registers the open auto-commit result or transaction.
+	sessionStarted struct {
+		result *Result
+		tx     *ExplicitTransaction
+	}
+	// sessionDone ends an operation with the bookmark it produced ("" =
+	// none) and says whether it is the open result or transaction.
+	sessionDone struct {
+		result   *Result
+		tx       *ExplicitTransaction
+		bookmark string
+		reply    chan struct{} // nil: nobody waits
+	}
+	// sessionBookmarks asks for the session's bookmarks.
+	sessionBookmarks struct{ reply chan Bookmarks }
+	// sessionClose closes the session; the reply names what is still open.
+	sessionClose      struct{ reply chan sessionCloseReply }
+	sessionCloseReply struct {
+		already   bool
+		bookmarks Bookmarks
+		result    *Result
+		tx        *ExplicitTransaction
+	}
+)
+
+// sessionActor holds a session's state.
+type sessionActor struct {
+	session   *Session
+	bookmarks Bookmarks
+	closed    bool
+	busy      bool // an operation is being started
+	result    *Result
+	tx        *ExplicitTransaction
+}
+
+func (a *sessionActor) Receive(ctx actor.Context) {
+	switch m := ctx.Message().(type) {
+	case *sessionBegin:
+		switch {
+		case a.closed:
+			m.reply <- sessionBeginReply{err: errSessionClosed()}
+		case a.tx != nil:
+			m.reply <- sessionBeginReply{err: usageErrorf("boltrx: the session has an open transaction: commit, roll back or close it before running more work in the session, or run the query in the transaction")}
+		case a.result != nil:
+			m.reply <- sessionBeginReply{open: a.result}
+		case a.busy:
+			m.reply <- sessionBeginReply{err: usageErrorf("boltrx: the session is already starting an operation: a session is not safe for concurrent use, open one per goroutine")}
+		default:
+			a.busy = true
+			m.reply <- sessionBeginReply{bookmarks: a.bookmarks}
+		}
+	case *sessionStarted:
+		a.busy = false
+		if a.closed {
+			return
+		}
+		a.result, a.tx = m.result, m.tx
+	case *sessionDone:
+		if m.result == nil && m.tx == nil {
+			a.busy = false
+		}
+		if m.result != nil && a.result == m.result {
+			a.result = nil
+		}
+		if m.tx != nil && a.tx == m.tx {
+			a.tx = nil
+		}
+		if m.bookmark != "" {
+			a.bookmarks = Bookmarks{m.bookmark}
+		}
+		if m.reply != nil {
+			close(m.reply)
+		}
+	case *sessionBookmarks:
+		m.reply <- append(Bookmarks(nil), a.bookmarks...)
+	case *sessionClose:
+		m.reply <- sessionCloseReply{already: a.closed, bookmarks: a.bookmarks, result: a.result, tx: a.tx}
+		a.closed = true
+		a.result, a.tx = nil, nil
+	case *actor.Stopped:
+		a.session.final = append(Bookmarks(nil), a.bookmarks...)
+		close(a.session.stopped)
+	}
+}
+
+func (s *Session) send(msg any) { s.driver.sys.Root.Send(s.pid, msg) }
+
+// errSessionClosed is returned by every operation of a closed session.
+func errSessionClosed() error {
+	return usageErrorOf(ErrSessionClosed, "boltrx: the session is closed: open a new one with Driver.NewSession")
+}
+
+// begin asks the session actor to start an operation, buffering an
+// auto-commit result that is still open (as neo4j drivers do).
+func (s *Session) begin(ctx context.Context, tx bool) (Bookmarks, error) {
+	if s == nil {
+		return nil, usageErrorOf(ErrSessionClosed, "boltrx: the session is nil: open one with Driver.NewSession")
+	}
+	for {
+		reply := make(chan sessionBeginReply, 1)
+		s.send(&sessionBegin{tx: tx, reply: reply})
+		var r sessionBeginReply
+		select {
+		case r = <-reply:
+		case <-s.stopped:
+			return nil, errSessionClosed()
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		if r.err != nil {
+			return nil, r.err
+		}
+		if r.open == nil {
+			return r.bookmarks, nil
+		}
+		if err := r.open.buffer(ctx); err != nil && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+	}
+}
+
+// startBookmarks adds the bookmark manager's bookmarks to the session's.
+func (s *Session) startBookmarks(ctx context.Context, own Bookmarks) (Bookmarks, error) {
+	if s.cfg.BookmarkManager == nil {
+		return own, nil
+	}
+	managed, err := s.cfg.BookmarkManager.GetBookmarks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return bookmarks.Combine(own, managed), nil
+}
+
+// finish reports an operation's end to the session actor and, when it
+// produced a bookmark, to the bookmark manager. It waits until the actor
+// has the bookmark, so LastBookmarks sees it at once.
+func (s *Session) finish(ctx context.Context, r *Result, tx *ExplicitTransaction, started Bookmarks, bookmark string) {
+	if bookmark != "" && s.cfg.BookmarkManager != nil {
+		_ = s.cfg.BookmarkManager.UpdateBookmarks(ctx, started, Bookmarks{bookmark})
+	}
+	done := make(chan struct{})
+	s.send(&sessionDone{result: r, tx: tx, bookmark: bookmark, reply: done})
+	select {
+	case <-done:
+	case <-s.stopped:
+	}
+}
+
+// abandon ends an operation that never started (its connection could
+// not be had, for example).
+func (s *Session) abandon() { s.send(&sessionDone{}) }
+
+// LastBookmarks returns the bookmarks of the session's last completed
+// transaction, to pass to another session for causal chaining.
+func (s *Session) LastBookmarks() Bookmarks {
+	if s == nil {
+		return nil
+	}
+	reply := make(chan Bookmarks, 1)
+	s.send(&sessionBookmarks{reply: reply})
+	select {
+	case b := <-reply:
+		return b
+	case <-s.stopped:
+		return append(Bookmarks(nil), s.final...)
+	}
+}
+
+// acquire leases a connection for the session's database and mode.
+func (s *Session) acquire(ctx context.Context) (*actors.Pool, *actors.Conn, error) {
+	p, err := s.driver.pool(s.driver.serverAddress())
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := p.Acquire(ctx)
+	if err != nil {
+		return nil, nil, acquireErr(err)
+	}
+	return p, c, nil
+}
+
+// txConfig builds the transaction fields of RUN/BEGIN.
+func (s *Session) txConfig(conn *actors.Conn, bms Bookmarks, cfg TransactionConfig) (bolt.TxConfig, error) {
+	tc := bolt.TxConfig{
+		Bookmarks:                bms,
+		TxMetadata:               cfg.Metadata,
+		Database:                 s.cfg.DatabaseName,
+		ImpersonatedUser:         s.cfg.ImpersonatedUser,
+		NotificationsMinSeverity: string(s.cfg.NotificationsMinSeverity),
+		NotificationsDisabled:    disabledClassifications(s.cfg.NotificationsDisabledClassifications),
+	}
+	if timeout, ok := cfg.wireTimeout(); ok {
+		tc.TxTimeout = timeout
+	}
+	if s.cfg.AccessMode == AccessModeRead {
+		tc.Mode = bolt.ModeRead
+	}
+	caps := conn.Caps
+	switch {
+	case tc.Database != "" && !caps.Database:
+		return tc, usageErrorf("boltrx: SessionConfig.DatabaseName needs Bolt 4.0 or newer; the server speaks %v: leave it empty to use the default database", conn.Version)
+	case tc.ImpersonatedUser != "" && !caps.ImpersonatedUser:
+		return tc, usageErrorf("boltrx: SessionConfig.ImpersonatedUser needs Bolt 4.4 or newer; the server speaks %v", conn.Version)
+	case (tc.NotificationsMinSeverity != "" || tc.NotificationsDisabled != nil) && !caps.NotificationFilters:
+		return tc, usageErrorf("boltrx: notification filters need Bolt 5.2 or newer; the server speaks %v: remove them from the session config", conn.Version)
+	}
+	return tc, nil
+}
+
+// Run runs query in an auto-commit transaction and returns its result,
+// whose records stream in batches as the caller reads them.
+func (s *Session) Run(ctx context.Context, query string, params map[string]any, configurers ...func(*TransactionConfig)) (*Result, error) {
+	txCfg, err := newTransactionConfig(configurers...)
+	if err != nil {
+		return nil, err
+	}
+	own, err := s.begin(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	bms, err := s.startBookmarks(ctx, own)
+	if err != nil {
+		s.abandon()
+		return nil, err
+	}
+	pool, conn, err := s.acquire(ctx)
+	if err != nil {
+		s.abandon()
+		return nil, err
+	}
+	tc, err := s.txConfig(conn, bms, txCfg)
+	if err != nil {
+		pool.Release(conn)
+		s.abandon()
+		return nil, err
+	}
+	r := newResult(ctx, s, nil, pool, conn, query, params, bms)
+	if err := r.start(ctx, &bolt.Run{Query: query, Params: params, TxConfig: tc}, nil, int64(s.fetchSize)); err != nil {
+		s.abandon()
+		return nil, err
+	}
+	s.send(&sessionStarted{result: r})
+	return r, nil
+}
+
+// BeginTransaction starts an explicit transaction. Commit or roll it back,
+// and Close it in any case (Close after Commit does nothing).
+func (s *Session) BeginTransaction(ctx context.Context, configurers ...func(*TransactionConfig)) (*ExplicitTransaction, error) {
+	tx, err := s.beginTx(ctx, false, configurers...)
+	if err != nil {
+		return nil, err
+	}
+	s.send(&sessionStarted{tx: tx})
+	return tx, nil
+}
+
+// beginTx opens a transaction. lazy pipelines BEGIN with the first RUN
+// (managed transactions) instead of waiting for its answer.
+func (s *Session) beginTx(ctx context.Context, lazy bool, configurers ...func(*TransactionConfig)) (*ExplicitTransaction, error) {
+	txCfg, err := newTransactionConfig(configurers...)
+	if err != nil {
+		return nil, err
+	}
+	own, err := s.begin(ctx, true)
+	if err != nil {
+		return nil, err
+	}
+	bms, err := s.startBookmarks(ctx, own)
+	if err != nil {
+		s.abandon()
+		return nil, err
+	}
+	pool, conn, err := s.acquire(ctx)
+	if err != nil {
+		s.abandon()
+		return nil, err
+	}
+	tc, err := s.txConfig(conn, bms, txCfg)
+	if err != nil {
+		pool.Release(conn)
+		s.abandon()
+		return nil, err
+	}
+	tx := &ExplicitTransaction{session: s, pool: pool, conn: conn, started: bms}
+	begin := &bolt.Begin{TxConfig: tc}
+	if lazy {
+		tx.pendingBegin = begin
+		return tx, nil
+	}
+	if _, err := conn.Call(ctx, begin); err != nil {
+		err = tx.mapError(err)
+		tx.release()
+		s.abandon()
+		return nil, err
+	}
+	return tx, nil
+}
+
+// Close ends the session: an open result is discarded, an open
+// transaction rolled back, and the session's actor stopped. Closing twice
+// does nothing.
+func (s *Session) Close(ctx context.Context) error {
+	if s == nil {
+		return nil
+	}
+	reply := make(chan sessionCloseReply, 1)
+	s.send(&sessionClose{reply: reply})
+	var r sessionCloseReply
+	select {
+	case r = <-reply:
+	case <-s.stopped:
+		return nil
+	}
+	if r.already {
+		return nil
+	}
+	var err error
+	if r.result != nil {
+		_, err = r.result.Consume(ctx)
+	}
+	if r.tx != nil {
+		err = errors.Join(err, r.tx.Close(ctx))
+	}
+	s.driver.sys.Root.Stop(s.pid)
+	<-s.stopped
+	return err
+}

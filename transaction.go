@@ -1,0 +1,319 @@
+package boltrx
+
+import (
+	"context"
+	"errors"
+	"sync"
+
+	"github.com/boltrx/boltrx/actors"
+	"github.com/boltrx/boltrx/bolt"
+	"github.com/boltrx/boltrx/internal/retry"
+)
+
+// ManagedTransaction is the transaction a managed transaction's work
+// function gets (ExecuteRead, ExecuteWrite): it runs queries; the driver
+// commits, rolls back and retries.
+type ManagedTransaction interface {
+	Run(ctx context.Context, query string, params map[string]any) (*Result, error)
+}
+
+// ManagedTransactionWork is the unit of work of ExecuteRead/ExecuteWrite.
+// It may run more than once (retries), so it must not have side effects
+// outside the transaction that it cannot repeat.
+type ManagedTransactionWork func(tx ManagedTransaction) (any, error)
+
+// ExplicitTransaction is a transaction the caller commits or rolls back.
+// Several of its results may be open at once (Bolt 4.0+).
+type ExplicitTransaction struct {
+	session *Session
+	pool    *actors.Pool
+	conn    *actors.Conn
+	started Bookmarks
+
+	pendingBegin *bolt.Begin // pipelined with the first RUN (managed transactions)
+
+	mu      sync.Mutex
+	results []*Result
+	done    bool
+	failed  error // a query of the transaction failed: it can only roll back
+}
+
+// markFailed records that the transaction can no longer commit.
+func (tx *ExplicitTransaction) markFailed(err error) {
+	tx.mu.Lock()
+	if tx.failed == nil && err != nil {
+		tx.failed = err
+	}
+	tx.mu.Unlock()
+}
+
+func (tx *ExplicitTransaction) check() error {
+	if tx == nil {
+		return usageErrorOf(ErrTransactionClosed, "boltrx: the transaction is nil")
+	}
+	tx.mu.Lock()
+	defer tx.mu.Unlock()
+	if tx.done {
+		return usageErrorOf(ErrTransactionClosed, "boltrx: the transaction is closed: begin a new one")
+	}
+	return nil
+}
+
+// Run runs query in the transaction.
+func (tx *ExplicitTransaction) Run(ctx context.Context, query string, params map[string]any) (*Result, error) {
+	if err := tx.check(); err != nil {
+		return nil, err
+	}
+	tx.mu.Lock()
+	failed := tx.failed
+	tx.mu.Unlock()
+	if failed != nil {
+		return nil, usageErrorf("boltrx: the transaction failed earlier (%v): roll it back", failed)
+	}
+	if !tx.conn.Caps.PullN {
+		// Bolt 3 has one open result per transaction: read the previous
+		// one into memory first.
+		for _, r := range tx.openResults() {
+			_ = r.buffer(ctx)
+		}
+	}
+	r := newResult(ctx, tx.session, tx, tx.pool, tx.conn, query, params, tx.started)
+	begin := tx.pendingBegin
+	tx.pendingBegin = nil
+	if err := r.start(ctx, &bolt.Run{Query: query, Params: params}, begin, int64(tx.session.fetchSize)); err != nil {
+		tx.markFailed(err)
+		return nil, err
+	}
+	tx.mu.Lock()
+	tx.results = append(tx.results, r)
+	tx.mu.Unlock()
+	return r, nil
+}
+
+func (tx *ExplicitTransaction) openResults() []*Result {
+	tx.mu.Lock()
+	defer tx.mu.Unlock()
+	open := make([]*Result, 0, len(tx.results))
+	for _, r := range tx.results {
+		if r.IsOpen() {
+			open = append(open, r)
+		}
+	}
+	return open
+}
+
+// settleResults ends every open result: its remaining records are
+// discarded; a result that failed fails the transaction.
+func (tx *ExplicitTransaction) settleResults(ctx context.Context) error {
+	for _, r := range tx.openResults() {
+		if _, err := r.Consume(ctx); err != nil && ctx.Err() != nil {
+			return ctx.Err()
+		}
+	}
+	tx.mu.Lock()
+	defer tx.mu.Unlock()
+	tx.results = nil
+	return tx.failed
+}
+
+// Commit commits the transaction and returns once the server confirmed.
+// Records of its results not read yet are discarded.
+func (tx *ExplicitTransaction) Commit(ctx context.Context) error {
+	if err := tx.check(); err != nil {
+		return err
+	}
+	if err := tx.settleResults(ctx); err != nil {
+		tx.end(ctx, "")
+		return err
+	}
+	reqs := []bolt.Request{&bolt.Commit{}}
+	if tx.pendingBegin != nil {
+		reqs = []bolt.Request{tx.pendingBegin, &bolt.Commit{}}
+		tx.pendingBegin = nil
+	}
+	out, err := tx.conn.Call(ctx, reqs...)
+	if err != nil {
+		err = tx.mapError(err)
+		if IsConnectivityError(err) {
+			err = newCommitOutcomeUnknownError(err)
+		}
+		tx.end(ctx, "")
+		return err
+	}
+	tx.end(ctx, out[len(out)-1].Bookmark)
+	return nil
+}
+
+// Rollback rolls the transaction back.
+func (tx *ExplicitTransaction) Rollback(ctx context.Context) error {
+	if err := tx.check(); err != nil {
+		return err
+	}
+	failed := tx.settleResults(ctx)
+	var err error
+	if failed == nil && tx.pendingBegin == nil && !tx.conn.Broken() {
+		_, err = tx.conn.Call(ctx, &bolt.Rollback{})
+		err = tx.mapError(err)
+	}
+	tx.pendingBegin = nil
+	tx.end(ctx, "")
+	return err
+}
+
+// Close rolls the transaction back unless it was committed or rolled
+// back already.
+func (tx *ExplicitTransaction) Close(ctx context.Context) error {
+	if tx == nil {
+		return nil
+	}
+	tx.mu.Lock()
+	done := tx.done
+	tx.mu.Unlock()
+	if done {
+		return nil
+	}
+	return tx.Rollback(ctx)
+}
+
+// end releases the connection and tells the session.
+func (tx *ExplicitTransaction) end(ctx context.Context, bookmark string) {
+	tx.mu.Lock()
+	if tx.done {
+		tx.mu.Unlock()
+		return
+	}
+	tx.done = true
+	tx.mu.Unlock()
+	tx.release()
+	tx.session.finish(ctx, nil, tx, tx.started, bookmark)
+}
+
+func (tx *ExplicitTransaction) release() { tx.pool.Release(tx.conn) }
+
+// mapError turns a request's error into the public kind.
+func (tx *ExplicitTransaction) mapError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var f *bolt.Failure
+	if errors.As(err, &f) {
+		return mapFailure(f)
+	}
+	if tx.failed != nil {
+		return tx.failed
+	}
+	return mapRequestError(err)
+}
+
+// ExecuteRead runs work in a read transaction (routed to a reader in a
+// cluster), retrying it on transient failures for up to the driver's
+// MaxTransactionRetryTime, and returns what work returned.
+func (s *Session) ExecuteRead(ctx context.Context, work ManagedTransactionWork, configurers ...func(*TransactionConfig)) (any, error) {
+	return s.executeManaged(ctx, AccessModeRead, work, configurers...)
+}
+
+// ExecuteWrite runs work in a write transaction, retrying it on transient
+// failures for up to the driver's MaxTransactionRetryTime, and returns
+// what work returned.
+func (s *Session) ExecuteWrite(ctx context.Context, work ManagedTransactionWork, configurers ...func(*TransactionConfig)) (any, error) {
+	return s.executeManaged(ctx, AccessModeWrite, work, configurers...)
+}
+
+func (s *Session) executeManaged(ctx context.Context, mode AccessMode, work ManagedTransactionWork, configurers ...func(*TransactionConfig)) (any, error) {
+	if work == nil {
+		return nil, usageErrorf("boltrx: the transaction work function is nil")
+	}
+	policy := retry.New(retry.Config{
+		MaxRetryTime: s.driver.cfg.MaxTransactionRetryTime,
+		IsRetryable:  IsRetryable,
+		LimitError:   newTransactionExecutionLimit,
+	})
+	saved := s.cfg.AccessMode
+	s.cfg.AccessMode = mode
+	defer func() { s.cfg.AccessMode = saved }()
+	for {
+		value, err := s.attempt(ctx, work, configurers...)
+		if err == nil {
+			return value, nil
+		}
+		if !policy.Continue(ctx, err) {
+			if policy.Attempts() <= 1 || !IsRetryable(err) {
+				return nil, err
+			}
+			return nil, policy.Err()
+		}
+	}
+}
+
+// attempt runs work once in a new transaction and commits it.
+func (s *Session) attempt(ctx context.Context, work ManagedTransactionWork, configurers ...func(*TransactionConfig)) (any, error) {
+	tx, err := s.beginTx(ctx, true, configurers...)
+	if err != nil {
+		return nil, err
+	}
+	s.send(&sessionStarted{tx: tx})
+	value, err := work(managedTx{tx})
+	if err != nil {
+		_ = tx.Close(ctx)
+		return nil, err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return nil, err
+	}
+	return value, nil
+}
+
+// managedTx hides Commit and Rollback from the work function.
+type managedTx struct{ tx *ExplicitTransaction }
+
+func (m managedTx) Run(ctx context.Context, query string, params map[string]any) (*Result, error) {
+	return m.tx.Run(ctx, query, params)
+}
+
+// ExecuteQuery runs one query in a managed transaction, with retries, and
+// returns all its records. By default it writes, uses the driver's own
+// bookmark manager (so successive calls are causally chained) and the
+// default database; options change that.
+func (d *Driver) ExecuteQuery(ctx context.Context, query string, params map[string]any, options ...ExecuteQueryConfigurationOption) (*EagerResult, error) {
+	if err := d.checkOpen(); err != nil {
+		return nil, err
+	}
+	cfg, err := newExecuteQueryConfiguration(d.defaultBookmarks, options...)
+	if err != nil {
+		return nil, err
+	}
+	sess, err := d.NewSession(ctx, cfg.sessionConfig())
+	if err != nil {
+		return nil, err
+	}
+	defer sess.Close(ctx)
+	work := func(tx ManagedTransaction) (any, error) {
+		r, err := tx.Run(ctx, query, params)
+		if err != nil {
+			return nil, err
+		}
+		records, err := r.Collect(ctx)
+		if err != nil {
+			return nil, err
+		}
+		keys, err := r.Keys(ctx)
+		if err != nil {
+			return nil, err
+		}
+		summary, err := r.Consume(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return &EagerResult{Keys: keys, Records: records, Summary: summary}, nil
+	}
+	var out any
+	if cfg.Routing == Read {
+		out, err = sess.ExecuteRead(ctx, work, cfg.TransactionConfigurers...)
+	} else {
+		out, err = sess.ExecuteWrite(ctx, work, cfg.TransactionConfigurers...)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return out.(*EagerResult), nil
+}
