@@ -226,7 +226,16 @@ func (p *Pool) open(ctx context.Context) (*Conn, error) {
 	p.created++
 	p.mu.Unlock()
 	c.onBroken = p.connBroken
-	p.sys.Root.Send(p.pid, &adoptConn{conn: c})
+	// The connection's actor must exist before the connection is used:
+	// releasing it goes through the actor.
+	adopted := make(chan struct{})
+	p.sys.Root.Send(p.pid, &adoptConn{conn: c, done: adopted})
+	select {
+	case <-adopted:
+	case <-ctx.Done():
+		p.Release(c)
+		return nil, acquireError(ctx)
+	}
 	return c, nil
 }
 
@@ -345,8 +354,12 @@ func (p *Pool) Close(ctx context.Context) error {
 	return p.sys.Root.StopFuture(p.pid).Wait()
 }
 
-// adoptConn asks the pool actor to spawn the actor of a new connection.
-type adoptConn struct{ conn *Conn }
+// adoptConn asks the pool actor to spawn the actor of a new connection;
+// done is closed once it exists.
+type adoptConn struct {
+	conn *Conn
+	done chan struct{}
+}
 
 // poolActor supervises the connection actors of one pool.
 type poolActor struct {
@@ -360,6 +373,7 @@ func (a *poolActor) Receive(ctx actor.Context) {
 		props := actor.PropsFromProducer(func() actor.Actor { return &connActor{conn: c} })
 		pid := ctx.Spawn(props)
 		c.pid.Store(&connPID{pid: pid})
+		close(m.done)
 		if c.Broken() {
 			ctx.Stop(pid)
 		}

@@ -235,7 +235,8 @@ func (s *Stream) Cancel(cause error) {
 	s.maybeDone()
 }
 
-// Done is closed when the server has answered every request of the stream.
+// Done is closed when the server has answered every request of the stream
+// and OnDone has returned.
 func (s *Stream) Done() <-chan struct{} { return s.done }
 
 // Wait waits until the server has answered every request of the stream.
@@ -360,10 +361,12 @@ func (s *Stream) maybeDone() {
 		outcome = Failed
 	}
 	s.mu.Unlock()
-	close(s.done)
+	// OnDone first: whoever waits on Done must find the connection back
+	// in its pool and the bookmark with its session.
 	if s.opts.OnDone != nil {
 		s.opts.OnDone(s, outcome)
 	}
+	close(s.done)
 }
 
 func (s *Stream) mapFailure(f *bolt.Failure) error {
