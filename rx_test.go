@@ -198,3 +198,84 @@ S: SUCCESS {}
 		t.Fatalf("got %v", got)
 	}
 }
+
+func TestWriteBatchesRxWritesEachBatchInItsOwnTransaction(t *testing.T) {
+	batch := func(rows, bm string) string {
+		return `
+C: BEGIN ...
+C: RUN "UNWIND $batch AS row CREATE (n:Item) SET n = row" {"batch": ` + rows + `} {}
+C: PULL {"n": 1000}
+S: SUCCESS {}
+S: SUCCESS {"fields": []}
+S: SUCCESS {"type": "w", "stats": {"nodes-created": 2}}
+C: COMMIT
+S: SUCCESS {"bookmark": "` + bm + `"}
+`
+	}
+	srv := boltstub.Start(t, head5+hello5+
+		batch(`[{"i": 1}, {"i": 2}]`, "bm:1")+
+		batch(`[{"i": 3}, {"i": 4}]`, "bm:2")+
+		batch(`[{"i": 5}]`, "bm:3"))
+	drv := newDriver(t, srv.Addr())
+	ctx := ctxT(t)
+	sess, _ := drv.NewSession(ctx, boltrx.SessionConfig{})
+	defer sess.Close(ctx)
+	source := rxgo.Just(
+		map[string]any{"i": 1}, map[string]any{"i": 2}, map[string]any{"i": 3},
+		map[string]any{"i": 4}, map[string]any{"i": 5})()
+	var results []boltrx.BatchResult
+	for item := range sess.WriteBatchesRx(ctx, "UNWIND $batch AS row CREATE (n:Item) SET n = row", source, 2).Observe() {
+		if item.E != nil {
+			t.Fatal(item.E)
+		}
+		results = append(results, item.V.(boltrx.BatchResult))
+	}
+	if len(results) != 3 || results[2].Rows != 1 || results[2].Index != 2 {
+		t.Fatalf("results = %+v", results)
+	}
+	if results[0].Summary.Counters().NodesCreated() != 2 || results[1].Bookmarks[0] != "bm:2" {
+		t.Fatalf("first = %+v, second bookmarks %v", results[0], results[1].Bookmarks)
+	}
+}
+
+func TestExecuteWriteRxDeliversItemsAfterCommit(t *testing.T) {
+	srv := boltstub.Start(t, head5+hello5+`
+C: BEGIN ...
+C: RUN "CREATE (n) RETURN 1 AS x" {} {}
+C: PULL {"n": 1000}
+S: SUCCESS {}
+S: SUCCESS {"fields": ["x"]}
+S: RECORD [1]
+S: SUCCESS {"type": "w"}
+C: COMMIT
+S: SUCCESS {"bookmark": "bm:tx"}
+`)
+	drv := newDriver(t, srv.Addr())
+	ctx := ctxT(t)
+	sess, _ := drv.NewSession(ctx, boltrx.SessionConfig{})
+	defer sess.Close(ctx)
+	obs := sess.ExecuteWriteRx(ctx, func(ctx context.Context, tx boltrx.ManagedTransaction) rxgo.Observable {
+		r, err := tx.Run(ctx, "CREATE (n) RETURN 1 AS x", nil)
+		if err != nil {
+			return rxgo.Thrown(err)
+		}
+		recs, err := r.Collect(ctx)
+		if err != nil {
+			return rxgo.Thrown(err)
+		}
+		return rxgo.Just(recs[0].Values[0])()
+	})
+	var got []any
+	for item := range obs.Observe() {
+		if item.E != nil {
+			t.Fatal(item.E)
+		}
+		got = append(got, item.V)
+	}
+	if len(got) != 1 || got[0] != int64(1) {
+		t.Fatalf("got %v", got)
+	}
+	if bms := sess.LastBookmarks(); len(bms) != 1 || bms[0] != "bm:tx" {
+		t.Fatalf("LastBookmarks = %v", bms)
+	}
+}
