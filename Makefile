@@ -2,9 +2,11 @@
 GO        ?= go
 FUZZTIME  ?= 5m
 BENCHTIME ?= 1s
+RUNS      ?= 3
+SCENARIO  ?= all
 PKGS      ?= ./...
 
-.PHONY: help demo test test-short bench fuzz fuzz-seeds lint fmt
+.PHONY: help demo test test-short bench bench-compare fuzz lint fmt
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
@@ -19,8 +21,12 @@ test: ## vet and run every test with the race detector (what CI runs)
 test-short: ## quick test run without the race detector
 	$(GO) test -count=1 $(PKGS)
 
-bench: ## micro-benchmarks of the main module (bench/ has the side-by-side ones)
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) $(PKGS)
+bench: ## micro-benchmarks, then boltrx beside neo4j-go-driver v6 (bench/, RUNS runs each)
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./packstream ./bolt ./e2e/graphdb ./e2e/generator
+	cd bench && $(GO) run . -runs $(RUNS)
+
+bench-compare: ## only the side-by-side figures: make bench-compare RUNS=5 SCENARIO=stream,heap
+	cd bench && $(GO) run . -runs $(RUNS) -scenario $(SCENARIO)
 
 fuzz: ## run every fuzz target for FUZZTIME each (default 5m)
 	@scripts/fuzz-all.sh $(FUZZTIME)

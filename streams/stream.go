@@ -100,6 +100,7 @@ type Stream struct {
 	err          error
 	summary      bolt.Success // RUN metadata merged with the final PULL/DISCARD metadata
 	pulls        int          // PULL requests sent, for tests and demos
+	lastBatch    int          // records in the last slab handed out
 	failed       bool         // a FAILURE arrived
 	broken       bool         // the connection broke
 	waiting      bool         // the consumer sleeps on wake
@@ -176,6 +177,7 @@ func (s *Stream) Next(ctx context.Context) ([]Record, error) {
 		if n := len(s.queue); n > 0 {
 			batch := s.queue
 			s.queue = nil
+			s.lastBatch = n
 			pull := s.nextPullLocked()
 			s.mu.Unlock()
 			if pull != nil {
@@ -278,6 +280,22 @@ func (s *Stream) Queued() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return len(s.queue)
+}
+
+// slabSize is the capacity of a new record slab.
+func (s *Stream) slabSize() int {
+	const first, most = 16, 1 << 12
+	size := s.lastBatch
+	if size < first {
+		size = first
+	}
+	if s.opts.FetchSize > 0 && int64(size) > s.opts.FetchSize {
+		size = int(s.opts.FetchSize)
+	}
+	if size > most {
+		size = most
+	}
+	return size
 }
 
 // nextPullLocked decides whether the next PULL goes out now and marks it
@@ -443,11 +461,10 @@ func (h *pullHandler) OnRecord(values []any) {
 		return
 	}
 	if s.queue == nil {
-		size := s.opts.FetchSize
-		if size < 0 || size > 1<<16 {
-			size = 1 << 10
-		}
-		s.queue = make([]Record, 0, size)
+		// Records are handed out by pointer into this slab: one allocation
+		// per batch, not per record. Its size follows the previous batch
+		// (a one-row result must not pay for a fetch-size slab).
+		s.queue = make([]Record, 0, s.slabSize())
 	}
 	s.queue = append(s.queue, Record{Values: values, Keys: s.keys})
 	wake := s.waiting
