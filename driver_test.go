@@ -424,3 +424,144 @@ expect close
 		t.Fatalf("VerifyConnectivity = %v", err)
 	}
 }
+
+func TestTelemetryMessageNamesTheAPI(t *testing.T) {
+	script := head5 + `
+C: HELLO {"user_agent": "boltrx/test", ...}
+S: SUCCESS {"server": "Neo4j/5.20.0", "connection_id": "bolt-1", "hints": {"telemetry.enabled": true}}
+C: LOGON ...
+S: SUCCESS {}
+C: TELEMETRY 3
+C: BEGIN ...
+C: RUN "RETURN 1" {} {}
+C: PULL {"n": 1000}
+S: SUCCESS {}
+S: SUCCESS {}
+S: SUCCESS {"fields": ["1"]}
+S: RECORD [1]
+S: SUCCESS {}
+C: COMMIT
+S: SUCCESS {"bookmark": "bm:1"}
+C: TELEMETRY 2
+C: RUN "RETURN 2" {} {"bookmarks": ["bm:1"]}
+C: PULL {"n": 1000}
+S: SUCCESS {}
+S: SUCCESS {"fields": ["2"]}
+S: SUCCESS {}
+C: TELEMETRY 1
+C: BEGIN ...
+S: SUCCESS {}
+S: SUCCESS {}
+C: ROLLBACK
+S: SUCCESS {}
+`
+	srv := boltstub.Start(t, script)
+	drv := newDriver(t, srv.Addr())
+	ctx := ctxT(t)
+	if _, err := drv.ExecuteQuery(ctx, "RETURN 1", nil); err != nil {
+		t.Fatal(err)
+	}
+	sess, _ := drv.NewSession(ctx, boltrx.SessionConfig{Bookmarks: boltrx.Bookmarks{"bm:1"}})
+	defer sess.Close(ctx)
+	res, err := sess.Run(ctx, "RETURN 2", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := res.Consume(ctx); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := sess.BeginTransaction(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestTelemetryCanBeSwitchedOff(t *testing.T) {
+	srv := boltstub.Start(t, head5+`
+C: HELLO {"user_agent": "boltrx/test", ...}
+S: SUCCESS {"server": "Neo4j/5.20.0", "connection_id": "bolt-1", "hints": {"telemetry.enabled": true}}
+C: LOGON ...
+S: SUCCESS {}
+C: RUN "RETURN 1" {} {}
+C: PULL {"n": 1000}
+S: SUCCESS {"fields": ["1"]}
+S: SUCCESS {}
+`)
+	drv := newDriver(t, srv.Addr(), func(c *boltrx.Config) { c.TelemetryDisabled = true })
+	ctx := ctxT(t)
+	sess, _ := drv.NewSession(ctx, boltrx.SessionConfig{})
+	defer sess.Close(ctx)
+	res, err := sess.Run(ctx, "RETURN 1", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := res.Consume(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestBolt44SendsDatabaseAndImpersonation(t *testing.T) {
+	srv := boltstub.Start(t, `
+bolt 4.4
+anytime
+  C: GOODBYE
+  close
+end
+C: HELLO {"user_agent": "boltrx/test", "scheme": "basic", "principal": "neo4j", "credentials": "secret", ...}
+S: SUCCESS {"server": "Neo4j/4.4.0", "connection_id": "bolt-1"}
+C: BEGIN {"db": "movies", "imp_user": "alice", "mode": "r"}
+C: RUN "MATCH (m) RETURN count(m)" {} {}
+C: PULL {"n": 1000}
+S: SUCCESS {}
+S: SUCCESS {"fields": ["count(m)"], "qid": 0}
+S: RECORD [42]
+S: SUCCESS {"type": "r", "db": "movies"}
+C: COMMIT
+S: SUCCESS {"bookmark": "bm:44"}
+`)
+	drv := newDriver(t, srv.Addr())
+	ctx := ctxT(t)
+	sess, _ := drv.NewSession(ctx, boltrx.SessionConfig{DatabaseName: "movies", ImpersonatedUser: "alice"})
+	defer sess.Close(ctx)
+	n, err := sess.ExecuteRead(ctx, func(tx boltrx.ManagedTransaction) (any, error) {
+		r, err := tx.Run(ctx, "MATCH (m) RETURN count(m)", nil)
+		if err != nil {
+			return nil, err
+		}
+		rec, err := r.Single(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return rec.Values[0], nil
+	})
+	if err != nil || n != int64(42) {
+		t.Fatalf("ExecuteRead = %v, %v", n, err)
+	}
+}
+
+func TestDatabaseOnBolt3IsUsageError(t *testing.T) {
+	srv := boltstub.Start(t, `
+bolt 3.0
+anytime
+  C: GOODBYE
+  close
+end
+anytime
+  C: RESET
+  S: SUCCESS {}
+end
+C: HELLO ...
+S: SUCCESS {"server": "Neo4j/3.5.0", "connection_id": "bolt-1"}
+`)
+	drv := newDriver(t, srv.Addr())
+	ctx := ctxT(t)
+	sess, _ := drv.NewSession(ctx, boltrx.SessionConfig{DatabaseName: "movies"})
+	defer sess.Close(ctx)
+	_, err := sess.Run(ctx, "RETURN 1", nil)
+	if !errors.Is(err, boltrx.ErrUsage) || !strings.Contains(err.Error(), "4.0") {
+		t.Fatalf("Run with a database on Bolt 3 = %v", err)
+	}
+}

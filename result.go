@@ -45,7 +45,7 @@ func newResult(_ context.Context, s *Session, tx *ExplicitTransaction, pool *act
 }
 
 // start sends [BEGIN +] RUN + PULL {n} in one write.
-func (r *Result) start(ctx context.Context, run *bolt.Run, begin *bolt.Begin, fetchSize int64) error {
+func (r *Result) start(ctx context.Context, run *bolt.Run, begin *bolt.Begin, telemetry *bolt.Telemetry, fetchSize int64) error {
 	if !r.conn.Caps.PullN {
 		fetchSize = bolt.All // Bolt 3 has only PULL_ALL
 	}
@@ -55,8 +55,12 @@ func (r *Result) start(ctx context.Context, run *bolt.Run, begin *bolt.Begin, fe
 		MapConnError: func(err error) error { return connectivityError(err) },
 		OnDone:       r.onStreamDone,
 	})
-	reqs := make([]bolt.Request, 0, 3)
-	hs := make([]streams.Handler, 0, 3)
+	reqs := make([]bolt.Request, 0, 4)
+	hs := make([]streams.Handler, 0, 4)
+	if telemetry != nil {
+		reqs = append(reqs, telemetry)
+		hs = append(hs, ignoreAnswer{})
+	}
 	var beginH *beginHandler
 	if begin != nil {
 		beginH = &beginHandler{tx: r.tx}
@@ -312,3 +316,12 @@ func (h *beginHandler) OnSummary(resp *bolt.Response) {
 }
 
 func (h *beginHandler) OnConnError(err error) { h.tx.markFailed(connectivityError(err)) }
+
+// ignoreAnswer handles a request whose answer does not matter (TELEMETRY):
+// a failure shows in the requests pipelined after it, which the server
+// then ignores.
+type ignoreAnswer struct{}
+
+func (ignoreAnswer) OnRecord([]any)           {}
+func (ignoreAnswer) OnSummary(*bolt.Response) {}
+func (ignoreAnswer) OnConnError(error)        {}

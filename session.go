@@ -21,6 +21,10 @@ import (
 // its mailbox. The caller's goroutine does the I/O on the leased
 // connection, so no request or record passes a mailbox.
 type Session struct {
+	// executeQuery marks the session of Driver.ExecuteQuery, whose work
+	// the TELEMETRY message reports as such.
+	executeQuery bool
+
 	driver    *Driver
 	cfg       SessionConfig
 	fetchSize int
@@ -294,7 +298,7 @@ func (s *Session) Run(ctx context.Context, query string, params map[string]any, 
 		return nil, err
 	}
 	r := newResult(ctx, s, nil, pool, conn, query, params, bms)
-	if err := r.start(ctx, &bolt.Run{Query: query, Params: params, TxConfig: tc}, nil, int64(s.fetchSize)); err != nil {
+	if err := r.start(ctx, &bolt.Run{Query: query, Params: params, TxConfig: tc}, nil, s.telemetry(conn, bolt.TelemetryImplicitTx), int64(s.fetchSize)); err != nil {
 		s.abandon()
 		return nil, err
 	}
@@ -343,16 +347,36 @@ func (s *Session) beginTx(ctx context.Context, lazy bool, configurers ...func(*T
 	tx := &ExplicitTransaction{session: s, pool: pool, conn: conn, started: bms}
 	begin := &bolt.Begin{TxConfig: tc}
 	if lazy {
+		api := bolt.TelemetryManagedTx
+		if s.executeQuery {
+			api = bolt.TelemetryExecuteQuery
+		}
 		tx.pendingBegin = begin
+		tx.pendingTelemetry = s.telemetry(conn, api)
 		return tx, nil
 	}
-	if _, err := conn.Call(ctx, begin); err != nil {
+	reqs := []bolt.Request{begin}
+	if tel := s.telemetry(conn, bolt.TelemetryExplicitTx); tel != nil {
+		reqs = []bolt.Request{tel, begin}
+	}
+	if _, err := conn.Call(ctx, reqs...); err != nil {
 		err = tx.mapError(err)
 		tx.release()
 		s.abandon()
 		return nil, err
 	}
 	return tx, nil
+}
+
+// telemetry returns the TELEMETRY message that tells the server which
+// API ran the work (Bolt 5.4+, when the server asks for it with the
+// telemetry.enabled hint and the driver's config does not turn it off),
+// or nil.
+func (s *Session) telemetry(conn *actors.Conn, api int64) *bolt.Telemetry {
+	if s.driver.cfg.TelemetryDisabled || !conn.Caps.Telemetry || !conn.Hints.TelemetryEnabled {
+		return nil
+	}
+	return &bolt.Telemetry{API: api}
 }
 
 // Close ends the session: an open result is discarded, an open

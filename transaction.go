@@ -30,7 +30,8 @@ type ExplicitTransaction struct {
 	conn    *actors.Conn
 	started Bookmarks
 
-	pendingBegin *bolt.Begin // pipelined with the first RUN (managed transactions)
+	pendingBegin     *bolt.Begin     // pipelined with the first RUN (managed transactions)
+	pendingTelemetry *bolt.Telemetry // pipelined before pendingBegin
 
 	mu      sync.Mutex
 	results []*Result
@@ -78,9 +79,9 @@ func (tx *ExplicitTransaction) Run(ctx context.Context, query string, params map
 		}
 	}
 	r := newResult(ctx, tx.session, tx, tx.pool, tx.conn, query, params, tx.started)
-	begin := tx.pendingBegin
-	tx.pendingBegin = nil
-	if err := r.start(ctx, &bolt.Run{Query: query, Params: params}, begin, int64(tx.session.fetchSize)); err != nil {
+	begin, telemetry := tx.pendingBegin, tx.pendingTelemetry
+	tx.pendingBegin, tx.pendingTelemetry = nil, nil
+	if err := r.start(ctx, &bolt.Run{Query: query, Params: params}, begin, telemetry, int64(tx.session.fetchSize)); err != nil {
 		tx.markFailed(err)
 		return nil, err
 	}
@@ -129,7 +130,10 @@ func (tx *ExplicitTransaction) Commit(ctx context.Context) error {
 	reqs := []bolt.Request{&bolt.Commit{}}
 	if tx.pendingBegin != nil {
 		reqs = []bolt.Request{tx.pendingBegin, &bolt.Commit{}}
-		tx.pendingBegin = nil
+		if tx.pendingTelemetry != nil {
+			reqs = append([]bolt.Request{tx.pendingTelemetry}, reqs...)
+		}
+		tx.pendingBegin, tx.pendingTelemetry = nil, nil
 	}
 	out, err := tx.conn.Call(ctx, reqs...)
 	if err != nil {
@@ -155,7 +159,7 @@ func (tx *ExplicitTransaction) Rollback(ctx context.Context) error {
 		_, err = tx.conn.Call(ctx, &bolt.Rollback{})
 		err = tx.mapError(err)
 	}
-	tx.pendingBegin = nil
+	tx.pendingBegin, tx.pendingTelemetry = nil, nil
 	tx.end(ctx, "")
 	return err
 }
@@ -286,6 +290,7 @@ func (d *Driver) ExecuteQuery(ctx context.Context, query string, params map[stri
 	if err != nil {
 		return nil, err
 	}
+	sess.executeQuery = true
 	defer sess.Close(ctx)
 	work := func(tx ManagedTransaction) (any, error) {
 		r, err := tx.Run(ctx, query, params)
