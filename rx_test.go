@@ -279,3 +279,74 @@ S: SUCCESS {"bookmark": "bm:tx"}
 		t.Fatalf("LastBookmarks = %v", bms)
 	}
 }
+
+func TestRxTwoResultsInOneTransactionPullByQid(t *testing.T) {
+	srv := boltstub.Start(t, head5+hello5+`
+C: BEGIN {}
+S: SUCCESS {}
+C: RUN "RETURN a" {} {}
+C: PULL {"n": 2}
+S: SUCCESS {"fields": ["a"], "qid": 0}
+S: RECORD [1]
+S: RECORD [2]
+S: SUCCESS {"has_more": true}
+either
+  C: PULL {"n": 2, "qid": 0}
+  S: RECORD [3]
+  S: SUCCESS {"has_more": false}
+  C: RUN "RETURN b" {} {}
+  C: PULL {"n": 2}
+  S: SUCCESS {"fields": ["b"], "qid": 1}
+  S: RECORD [10]
+  S: RECORD [20]
+  S: SUCCESS {"has_more": true}
+  C: PULL {"n": 2, "qid": 1}
+  S: RECORD [30]
+  S: SUCCESS {"has_more": false}
+or
+  C: RUN "RETURN b" {} {}
+  C: PULL {"n": 2}
+  S: SUCCESS {"fields": ["b"], "qid": 1}
+  S: RECORD [10]
+  S: RECORD [20]
+  S: SUCCESS {"has_more": true}
+  C: PULL {"n": 2, "qid": 0}
+  S: RECORD [3]
+  S: SUCCESS {"has_more": false}
+  C: PULL {"n": 2, "qid": 1}
+  S: RECORD [30]
+  S: SUCCESS {"has_more": false}
+end
+C: COMMIT
+S: SUCCESS {"bookmark": "bm:q"}
+`)
+	drv := newDriver(t, srv.Addr(), func(c *boltrx.Config) { c.FetchSize = 2 })
+	ctx := ctxT(t)
+	sess, _ := drv.NewSession(ctx, boltrx.SessionConfig{})
+	defer sess.Close(ctx)
+	tx, err := sess.BeginTransaction(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := tx.RunRx(ctx, "RETURN a", nil)
+	aItems := a.Records().Observe()
+	first := <-aItems // a's RUN + first PULL are out
+	b := tx.RunRx(ctx, "RETURN b", nil)
+	gotB, err := collect(ctx, b.Records())
+	if err != nil {
+		t.Fatal(err)
+	}
+	gotA := []int64{first.V.(*boltrx.Record).Values[0].(int64)}
+	for item := range aItems {
+		if item.E != nil {
+			t.Fatal(item.E)
+		}
+		gotA = append(gotA, item.V.(*boltrx.Record).Values[0].(int64))
+	}
+	if len(gotA) != 3 || gotA[2] != 3 || len(gotB) != 3 || gotB[2] != 30 {
+		t.Fatalf("a = %v, b = %v", gotA, gotB)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
