@@ -14,9 +14,10 @@ help: ## list the targets
 demo: ## run the main demo against the embedded simulated cluster (or NEO4J_URI)
 	$(GO) run ./examples/demo
 
-test: ## vet and run every test with the race detector (what CI runs)
+test: ## vet and run every test with the race detector (what CI runs), bench/'s interop tests included
 	$(GO) vet $(PKGS)
 	$(GO) test -race -count=1 -timeout 15m $(PKGS)
+	cd bench && $(GO) vet ./... && $(GO) test -race -count=1 -timeout 10m ./...
 
 test-short: ## quick test run without the race detector
 	$(GO) test -count=1 $(PKGS)

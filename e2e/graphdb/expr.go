@@ -428,11 +428,9 @@ func (e *caseExpr) eval(ec *execCtx, r row) (any, error) {
 // funcExpr is a call of a scalar function, or of an aggregate before the
 // projection replaces it by an aggRefExpr.
 type funcExpr struct {
-	name     string // lower case
-	args     []expr
-	distinct bool
-	star     bool // count(*)
-	fn       scalarFunc
+	name string // lower case
+	args []expr
+	fn   scalarFunc
 }
 
 func (e *funcExpr) children() []expr { return e.args }
