@@ -70,7 +70,7 @@ func (r *Result) start(ctx context.Context, run *bolt.Run, begin *bolt.Begin, te
 	pull, pullH := r.stream.FirstPull()
 	reqs = append(reqs, run, pull)
 	hs = append(hs, r.stream.RunHandler(), pullH)
-	if err := r.conn.Pipeline(reqs, hs); err != nil {
+	if err := r.conn.Pipeline(ctx, reqs, hs); err != nil {
 		// Nothing was written; the stream's handlers will never be called.
 		r.stream.Cancel(err)
 		if r.tx == nil {

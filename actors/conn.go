@@ -12,6 +12,7 @@ import (
 
 	"github.com/boltrx/boltrx/bolt"
 	"github.com/boltrx/boltrx/streams"
+	"github.com/boltrx/boltrx/telemetry"
 )
 
 // ErrConnectionClosed is the cause of a request on a connection that was
@@ -27,6 +28,12 @@ var ErrConnectionClosed = errors.New("boltrx: connection closed")
 // directly; nothing on the request or record path passes a mailbox. The
 // connection's actor, a child of the pool's, owns its lifecycle: the
 // RESET before reuse, liveness checks, closing.
+//
+// Every request written gets a message span (package telemetry) as a
+// child of the span in the context it was written with: Pipeline's ctx,
+// or for Request the handler's SpanContext (see SpanContexter), else the
+// ctx of the connection's latest Pipeline. The span ends when the
+// request's summary arrives or the connection breaks.
 type Conn struct {
 	// Fixed after setup.
 	Address  string
@@ -45,10 +52,16 @@ type Conn struct {
 
 	wmu sync.Mutex // the write side: one pipeline at a time
 
-	smu      sync.Mutex // state machine and handler queue
-	sm       *bolt.StateMachine
-	handlers []streams.Handler
-	head     int // handlers[head] answers the oldest pending request
+	smu     sync.Mutex // state machine and request queue
+	sm      *bolt.StateMachine
+	pending []pendingRequest
+	head    int // pending[head] is the oldest request awaiting its answer
+
+	tel      *telemetry.Instruments // nil: no telemetry
+	telAttrs telemetry.ConnAttrs
+	parentMu sync.Mutex
+	parent   context.Context // ctx of the latest Pipeline; nil once released
+	leasedAt time.Time       // guarded by the pool's lock
 
 	broken     atomic.Bool
 	brokenErr  error // set once before broken becomes true
@@ -58,8 +71,17 @@ type Conn struct {
 	pid        atomic.Pointer[connPID]
 }
 
+// pendingRequest is a request written and not yet answered: the handler
+// of its responses, its span and the RECORDs it received so far.
+type pendingRequest struct {
+	h       streams.Handler
+	span    *telemetry.Message
+	records int
+	qid     int64 // the qid a PULL or DISCARD named; -1 when none
+}
+
 // newConn wraps a socket whose handshake negotiated caps' version.
-func newConn(address string, netConn net.Conn, caps *bolt.Capabilities, log *slog.Logger, msgLog bool) *Conn {
+func newConn(address string, netConn net.Conn, caps *bolt.Capabilities, log *slog.Logger, msgLog bool, tel *telemetry.Instruments) *Conn {
 	c := &Conn{
 		Address:    address,
 		Version:    caps.Version,
@@ -71,6 +93,10 @@ func newConn(address string, netConn net.Conn, caps *bolt.Capabilities, log *slo
 		msgLog:     msgLog,
 		sm:         bolt.NewStateMachine(caps),
 		readerDone: make(chan struct{}),
+		tel:        tel,
+	}
+	if tel.Enabled() {
+		c.telAttrs = connAttrs(address, netConn, caps.Version)
 	}
 	c.lastUsed.Store(c.Created.UnixNano())
 	return c
@@ -107,25 +133,39 @@ func (c *Conn) Idle() bool {
 }
 
 // Request writes req, routes its responses to h and flushes: the
-// streams.Conn the result engine uses.
+// streams.Conn the result engine uses. The request's span is a child of
+// h's SpanContext when h implements SpanContexter, else of the ctx of the
+// connection's latest Pipeline.
 func (c *Conn) Request(req bolt.Request, h streams.Handler) error {
-	return c.Pipeline([]bolt.Request{req}, []streams.Handler{h})
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	return c.writeLocked(c.requestContext(h), []bolt.Request{req}, []streams.Handler{h})
 }
 
 // Pipeline writes every request in one flush; hs[i] receives the
 // responses to reqs[i]. A request the server state or the protocol version
 // does not allow fails with an error matching bolt.ErrUsage before anything
-// is written.
-func (c *Conn) Pipeline(reqs []bolt.Request, hs []streams.Handler) error {
+// is written. The requests' spans are children of the span in ctx, and so
+// are those of later Requests whose handler does not say otherwise.
+func (c *Conn) Pipeline(ctx context.Context, reqs []bolt.Request, hs []streams.Handler) error {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
+	c.setSpanParent(ctx)
+	return c.writeLocked(ctx, reqs, hs)
+}
+
+// writeLocked writes reqs in one flush; the caller holds wmu.
+func (c *Conn) writeLocked(ctx context.Context, reqs []bolt.Request, hs []streams.Handler) error {
 	if err := c.Err(); err != nil {
 		return err
 	}
+	var spanBuf [4]*telemetry.Message
+	spans := c.startSpans(ctx, reqs, spanBuf[:0])
 	c.smu.Lock()
 	for i, req := range reqs {
 		if err := c.sm.Allow(req); err != nil {
 			c.smu.Unlock()
+			endSpans(spans[min(i, len(spans)):], err)
 			if i > 0 {
 				// Earlier requests are recorded but not written: the
 				// state machine no longer matches the wire.
@@ -133,7 +173,11 @@ func (c *Conn) Pipeline(reqs []bolt.Request, hs []streams.Handler) error {
 			}
 			return err
 		}
-		c.handlers = append(c.handlers, hs[i])
+		pr := pendingRequest{h: hs[i], qid: requestQid(req)}
+		if i < len(spans) {
+			pr.span = spans[i]
+		}
+		c.pending = append(c.pending, pr)
 	}
 	c.smu.Unlock()
 	for _, req := range reqs {
@@ -167,7 +211,7 @@ func (c *Conn) Call(ctx context.Context, reqs ...bolt.Request) ([]bolt.Success, 
 		calls[i] = newSyncHandler(false)
 		hs[i] = calls[i]
 	}
-	if err := c.Pipeline(reqs, hs); err != nil {
+	if err := c.Pipeline(ctx, reqs, hs); err != nil {
 		return nil, err
 	}
 	out := make([]bolt.Success, len(reqs))
@@ -190,7 +234,7 @@ func (c *Conn) Call(ctx context.Context, reqs ...bolt.Request) ([]bolt.Success, 
 func (c *Conn) CallCollect(ctx context.Context, run bolt.Request, pull bolt.Request) (bolt.Success, [][]any, bolt.Success, error) {
 	runH := newSyncHandler(false)
 	pullH := newSyncHandler(true)
-	if err := c.Pipeline([]bolt.Request{run, pull}, []streams.Handler{runH, pullH}); err != nil {
+	if err := c.Pipeline(ctx, []bolt.Request{run, pull}, []streams.Handler{runH, pullH}); err != nil {
 		return bolt.Success{}, nil, bolt.Success{}, err
 	}
 	runErr := runH.wait(ctx, c)
@@ -238,12 +282,13 @@ func (c *Conn) fail(err error) {
 	c.brokenErr = err
 	c.broken.Store(true)
 	c.sm.MarkDefunct()
-	waiting := c.handlers[c.head:]
-	c.handlers, c.head = nil, 0
+	waiting := c.pending[c.head:]
+	c.pending, c.head = nil, 0
 	c.smu.Unlock()
 	_ = c.netConn.Close()
-	for _, h := range waiting {
-		h.OnConnError(err)
+	for _, pr := range waiting {
+		c.endRequest(pr, nil, err)
+		pr.h.OnConnError(err)
 	}
 	if c.onBroken != nil && !errors.Is(err, ErrConnectionClosed) {
 		c.onBroken(c, err)
@@ -266,34 +311,38 @@ func (c *Conn) readLoop() {
 			return
 		}
 		c.smu.Lock()
-		if c.head >= len(c.handlers) {
+		if c.head >= len(c.pending) {
 			c.smu.Unlock()
 			c.fail(&bolt.ProtocolError{Message: resp.Kind.String(), Offset: -1, Detail: "a response without a request"})
 			return
 		}
-		h := c.handlers[c.head]
 		if err := c.sm.OnResponse(nil, &resp); err != nil {
 			c.smu.Unlock()
 			c.fail(err)
 			return
 		}
-		if resp.Kind != bolt.ResponseRecord {
-			c.handlers[c.head] = nil
-			c.head++
-			if c.head == len(c.handlers) {
-				c.handlers, c.head = c.handlers[:0], 0
-			}
-		}
-		c.smu.Unlock()
 		if resp.Kind == bolt.ResponseRecord {
+			c.pending[c.head].records++
+			h := c.pending[c.head].h
+			c.smu.Unlock()
 			h.OnRecord(resp.Record.Values)
 			resp.Record.Values = nil
 			continue
 		}
+		answered := c.pending[c.head]
+		c.pending[c.head] = pendingRequest{}
+		c.head++
+		if c.head == len(c.pending) {
+			c.pending, c.head = c.pending[:0], 0
+		}
+		c.smu.Unlock()
 		if c.msgLog {
 			c.log.Debug("bolt S", "address", c.Address, "message", resp.Kind.String())
 		}
-		h.OnSummary(&resp)
+		// The span ends first: whoever waits for the handler finds it
+		// ended.
+		c.endRequest(answered, &resp, nil)
+		answered.h.OnSummary(&resp)
 	}
 }
 

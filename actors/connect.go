@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/boltrx/boltrx/bolt"
+	"github.com/boltrx/boltrx/telemetry"
 )
 
 // ConnectConfig says how to open one connection.
@@ -39,6 +40,10 @@ type ConnectConfig struct {
 	LogMessages bool
 	// Dial replaces the TCP dialer (tests, custom resolvers).
 	Dial func(ctx context.Context, address string) (net.Conn, error)
+	// Telemetry receives the connection's message spans (HELLO and LOGON
+	// as children of the span in Connect's ctx) and record counts; nil
+	// records nothing.
+	Telemetry *telemetry.Instruments
 }
 
 // Connect dials address, negotiates a Bolt version and authenticates:
@@ -74,7 +79,7 @@ func Connect(ctx context.Context, address string, cfg ConnectConfig) (*Conn, err
 		_ = netConn.Close()
 		return nil, &IOError{Address: address, Op: "handshake", Err: fmt.Errorf("server chose unsupported version %v", result.Version)}
 	}
-	c := newConn(address, netConn, caps, log, cfg.LogMessages)
+	c := newConn(address, netConn, caps, log, cfg.LogMessages, cfg.Telemetry)
 	if p, ok := cfg.Auth["principal"].(string); ok {
 		c.AuthUser = p
 	}
@@ -99,7 +104,7 @@ func dial(ctx context.Context, address string, cfg ConnectConfig) (net.Conn, err
 
 // hello runs HELLO (+ LOGON) synchronously, before the reader goroutine
 // starts: the SUCCESS of HELLO may switch the PackStream dialect.
-func (c *Conn) hello(ctx context.Context, cfg ConnectConfig) error {
+func (c *Conn) hello(ctx context.Context, cfg ConnectConfig) (err error) {
 	if deadline, ok := ctx.Deadline(); ok {
 		_ = c.netConn.SetDeadline(deadline)
 		defer c.netConn.SetDeadline(time.Time{})
@@ -128,6 +133,10 @@ func (c *Conn) hello(ctx context.Context, cfg ConnectConfig) error {
 	} else {
 		hello.Auth = cfg.Auth
 	}
+	var spanBuf [2]*telemetry.Message
+	spans := c.startSpans(ctx, reqs, spanBuf[:0])
+	answered := 0 // spans[:answered] have ended
+	defer func() { endSpans(spans[min(answered, len(spans)):], unansweredCause(err)) }()
 	for _, req := range reqs {
 		if err := c.sm.Allow(req); err != nil {
 			return err
@@ -147,6 +156,10 @@ func (c *Conn) hello(ctx context.Context, cfg ConnectConfig) error {
 		if err := c.sm.OnResponse(nil, &resp); err != nil {
 			return err
 		}
+		if i < len(spans) && resp.IsSummary() {
+			spans[i].End(messageEnd(&resp))
+			answered = i + 1
+		}
 		switch resp.Kind {
 		case bolt.ResponseFailure:
 			f := resp.Failure
@@ -162,6 +175,20 @@ func (c *Conn) hello(ctx context.Context, cfg ConnectConfig) error {
 		}
 	}
 	return nil
+}
+
+// errEarlierFailure ends the span of a setup request left unanswered
+// because the one before it failed.
+var errEarlierFailure = errors.New("boltrx: not answered: an earlier request failed")
+
+// unansweredCause is what the span of an unanswered setup request says:
+// a FAILURE of an earlier request is on that request's span (by its codes;
+// its message, which the server wrote, is not repeated here).
+func unansweredCause(err error) error {
+	if _, ok := errors.AsType[*bolt.Failure](err); ok {
+		return errEarlierFailure
+	}
+	return err
 }
 
 func (c *Conn) setupIOError(ctx context.Context, op string, err error) error {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/boltrx/boltrx/bolt"
+	"github.com/boltrx/boltrx/telemetry"
 )
 
 // ErrPoolClosed is the cause of an acquisition from a closed pool (the
@@ -42,6 +43,11 @@ type PoolConfig struct {
 	LivenessCheckTimeout time.Duration
 	// Connect opens a new connection.
 	Connect func(ctx context.Context) (*Conn, error)
+	// Telemetry receives the pool's metrics (connections idle and used,
+	// waiting acquisitions, timeouts, the time of every acquisition, of
+	// every connection's creation and of every lease) and the span of an
+	// acquisition that has to wait or dial; nil records nothing.
+	Telemetry *telemetry.Instruments
 }
 
 // PoolMetrics is a snapshot of a pool.
@@ -103,7 +109,56 @@ func (p *Pool) PID() *actor.PID { return p.pid }
 
 // Acquire returns a READY connection, opening one when none is idle and
 // the pool has room, or waiting for one within the acquisition timeout.
+// An acquisition that has to wait or dial is traced as an "acquire"
+// operation, a child of the span in ctx.
 func (p *Pool) Acquire(ctx context.Context) (*Conn, error) {
+	tel := p.cfg.Telemetry
+	var start time.Time
+	if tel.Metrics() {
+		start = time.Now()
+	}
+	acq := acquisition{pool: p}
+	c, err := p.acquire(ctx, &acq)
+	if acq.op != nil {
+		acq.op.RecordError(err)
+		acq.op.End()
+	}
+	if !tel.Metrics() {
+		return c, err
+	}
+	if err != nil {
+		if _, ok := errors.AsType[*AcquisitionTimeoutError](err); ok {
+			tel.ConnectionTimeout(p.Address)
+		}
+		return nil, err
+	}
+	tel.ConnectionWait(p.Address, time.Since(start))
+	return c, nil
+}
+
+// acquisition is one call of Acquire: its operation span, started when
+// the caller cannot be served at once.
+type acquisition struct {
+	pool    *Pool
+	started bool
+	op      *telemetry.Operation // nil when not traced
+}
+
+// waiting starts the acquisition's span (once) and returns the context
+// its connection work runs in, so that a new connection's HELLO and LOGON
+// nest under it.
+func (a *acquisition) waiting(ctx context.Context) context.Context {
+	if a.started || !a.pool.cfg.Telemetry.Tracing() {
+		return ctx
+	}
+	a.started = true
+	host, port := splitAddress(a.pool.Address)
+	ctx, a.op = a.pool.cfg.Telemetry.StartOperation(ctx, telemetry.KindAcquire,
+		telemetry.OperationAttrs{ServerAddress: host, ServerPort: port})
+	return ctx
+}
+
+func (p *Pool) acquire(ctx context.Context, acq *acquisition) (*Conn, error) {
 	if p.cfg.AcquisitionTimeout >= 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeoutCause(ctx, p.cfg.AcquisitionTimeout, &AcquisitionTimeoutError{
@@ -121,8 +176,9 @@ func (p *Pool) Acquire(ctx context.Context) (*Conn, error) {
 			}
 			continue
 		case mayDial:
-			return p.open(ctx)
+			return p.open(acq.waiting(ctx))
 		}
+		ctx = acq.waiting(ctx)
 		select {
 		case g := <-w.grant:
 			if g.err != nil {
@@ -160,11 +216,12 @@ func (p *Pool) tryAcquire() (*Conn, bool, *waiter, error) {
 		c := p.idle[n-1]
 		p.idle[n-1] = nil
 		p.idle = p.idle[:n-1]
+		p.countIdle(-1)
 		if c.Broken() || p.expired(c) {
 			p.dropLocked(c)
 			continue
 		}
-		p.leased++
+		p.leaseLocked(c)
 		return c, false, nil, nil
 	}
 	if p.roomLocked() {
@@ -173,7 +230,41 @@ func (p *Pool) tryAcquire() (*Conn, bool, *waiter, error) {
 	}
 	w := &waiter{grant: make(chan grant, 1)}
 	p.waiters.PushBack(w)
+	p.cfg.Telemetry.PendingRequests(p.Address, 1)
 	return nil, false, w, nil
+}
+
+// leaseLocked counts c as in use.
+func (p *Pool) leaseLocked(c *Conn) {
+	p.leased++
+	if p.cfg.Telemetry.Metrics() {
+		c.leasedAt = time.Now()
+		p.cfg.Telemetry.ConnectionState(p.Address, telemetry.StateUsed, 1)
+	}
+}
+
+// unleaseLocked counts c as no longer in use.
+func (p *Pool) unleaseLocked(c *Conn) {
+	p.leased--
+	if p.cfg.Telemetry.Metrics() {
+		p.cfg.Telemetry.ConnectionState(p.Address, telemetry.StateUsed, -1)
+		if !c.leasedAt.IsZero() {
+			p.cfg.Telemetry.ConnectionUse(p.Address, time.Since(c.leasedAt))
+			c.leasedAt = time.Time{}
+		}
+	}
+}
+
+// countIdle reports a change of the idle connections.
+func (p *Pool) countIdle(delta int) {
+	p.cfg.Telemetry.ConnectionState(p.Address, telemetry.StateIdle, int64(delta))
+}
+
+// removeWaiterLocked takes a waiter out of the queue.
+func (p *Pool) removeWaiterLocked(e *list.Element) *waiter {
+	p.waiters.Remove(e)
+	p.cfg.Telemetry.PendingRequests(p.Address, -1)
+	return e.Value.(*waiter)
 }
 
 func (p *Pool) roomLocked() bool {
@@ -186,7 +277,7 @@ func (p *Pool) abandon(w *waiter) {
 	p.mu.Lock()
 	for e := p.waiters.Front(); e != nil; e = e.Next() {
 		if e.Value == w {
-			p.waiters.Remove(e)
+			p.removeWaiterLocked(e)
 			p.mu.Unlock()
 			return
 		}
@@ -206,7 +297,14 @@ func (p *Pool) abandon(w *waiter) {
 
 // open dials a connection for a caller holding an opening slot.
 func (p *Pool) open(ctx context.Context) (*Conn, error) {
+	var start time.Time
+	if p.cfg.Telemetry.Metrics() {
+		start = time.Now()
+	}
 	c, err := p.cfg.Connect(ctx)
+	if p.cfg.Telemetry.Metrics() {
+		p.cfg.Telemetry.ConnectionCreated(p.Address, time.Since(start), err)
+	}
 	p.mu.Lock()
 	p.opening--
 	if err != nil {
@@ -222,7 +320,7 @@ func (p *Pool) open(ctx context.Context) (*Conn, error) {
 		c.Close()
 		return nil, ErrPoolClosed
 	}
-	p.leased++
+	p.leaseLocked(c)
 	p.created++
 	p.mu.Unlock()
 	c.onBroken = p.connBroken
@@ -261,6 +359,7 @@ func (p *Pool) expired(c *Conn) bool {
 // closed.
 func (p *Pool) Release(c *Conn) {
 	c.lastUsed.Store(time.Now().UnixNano())
+	c.forgetSpanParent()
 	if !c.Broken() && !c.Idle() {
 		if pid := c.pid.Load(); pid != nil {
 			p.sys.Root.Send(pid.pid, &resetThenRelease{pool: p})
@@ -273,7 +372,7 @@ func (p *Pool) Release(c *Conn) {
 
 func (p *Pool) putBack(c *Conn) {
 	p.mu.Lock()
-	p.leased--
+	p.unleaseLocked(c)
 	if p.closed || c.Broken() || p.expired(c) {
 		p.dropLocked(c)
 		p.passDialLocked()
@@ -281,13 +380,14 @@ func (p *Pool) putBack(c *Conn) {
 		return
 	}
 	if e := p.waiters.Front(); e != nil {
-		p.waiters.Remove(e)
-		p.leased++
+		w := p.removeWaiterLocked(e)
+		p.leaseLocked(c)
 		p.mu.Unlock()
-		e.Value.(*waiter).grant <- grant{conn: c}
+		w.grant <- grant{conn: c}
 		return
 	}
 	p.idle = append(p.idle, c)
+	p.countIdle(1)
 	p.mu.Unlock()
 }
 
@@ -295,9 +395,9 @@ func (p *Pool) putBack(c *Conn) {
 // freed up.
 func (p *Pool) passDialLocked() {
 	if e := p.waiters.Front(); e != nil && p.roomLocked() {
-		p.waiters.Remove(e)
+		w := p.removeWaiterLocked(e)
 		p.opening++
-		e.Value.(*waiter).grant <- grant{dial: true}
+		w.grant <- grant{dial: true}
 	}
 }
 
@@ -318,6 +418,7 @@ func (p *Pool) connBroken(c *Conn, _ error) {
 	for i, idle := range p.idle {
 		if idle == c {
 			p.idle = append(p.idle[:i], p.idle[i+1:]...)
+			p.countIdle(-1)
 			p.dropLocked(c)
 			p.passDialLocked()
 			break
@@ -340,9 +441,9 @@ func (p *Pool) markClosed() {
 	p.mu.Lock()
 	p.closed = true
 	for e := p.waiters.Front(); e != nil; e = p.waiters.Front() {
-		p.waiters.Remove(e)
-		e.Value.(*waiter).grant <- grant{err: ErrPoolClosed}
+		p.removeWaiterLocked(e).grant <- grant{err: ErrPoolClosed}
 	}
+	p.countIdle(-len(p.idle))
 	p.idle = nil
 	p.mu.Unlock()
 }
