@@ -13,6 +13,7 @@ import (
 	"github.com/boltrx/boltrx/actors"
 	"github.com/boltrx/boltrx/auth"
 	"github.com/boltrx/boltrx/bolt"
+	"github.com/boltrx/boltrx/telemetry"
 )
 
 // Version is boltrx's version, sent in the bolt_agent of HELLO.
@@ -29,6 +30,7 @@ type Driver struct {
 	tls    *tls.Config
 	sys    *actors.System
 	sup    *actor.PID
+	tel    *telemetry.Instruments
 
 	defaultBookmarks BookmarkManager // ExecuteQuery's default
 
@@ -65,6 +67,13 @@ func NewDriver(target string, token auth.TokenManager, configurers ...func(*Conf
 		pools:  map[string]*actors.Pool{},
 	}
 	d.defaultBookmarks = NewBookmarkManager(BookmarkManagerConfig{})
+	d.tel = telemetry.New(telemetry.Config{
+		TracerProvider: cfg.TracerProvider,
+		MeterProvider:  cfg.MeterProvider,
+		Disabled:       cfg.OpenTelemetryDisabled,
+		QueryText:      cfg.QueryTextInSpans,
+		Propagate:      cfg.PropagateTraceContext,
+	})
 	d.sys = actors.NewSystem(cfg.Logger)
 	d.sup = d.sys.Root.Spawn(actor.PropsFromProducer(func() actor.Actor { return &supervisor{} }))
 	return d, nil
@@ -150,6 +159,7 @@ func (d *Driver) pool(address string) (*actors.Pool, error) {
 		AcquisitionTimeout:   d.cfg.ConnectionAcquisitionTimeout,
 		MaxLifetime:          d.cfg.MaxConnectionLifetime,
 		LivenessCheckTimeout: d.cfg.ConnectionLivenessCheckTimeout,
+		Telemetry:            d.tel,
 		Connect:              func(ctx context.Context) (*actors.Conn, error) { return d.connect(ctx, address) },
 	}
 	if cfg.AcquisitionTimeout == noLimit {
@@ -208,6 +218,7 @@ func (d *Driver) connectWith(ctx context.Context, address string, tokens auth.To
 		Log:                      d.sys.Log,
 		LogMessages:              d.cfg.LogBoltMessages,
 		Dial:                     d.dialer(),
+		Telemetry:                d.tel,
 	})
 	if err != nil {
 		var f *bolt.Failure

@@ -9,6 +9,7 @@ import (
 	"github.com/boltrx/boltrx/actors"
 	"github.com/boltrx/boltrx/bolt"
 	"github.com/boltrx/boltrx/streams"
+	"github.com/boltrx/boltrx/telemetry"
 )
 
 // Result is a query's result, read record by record with Next. Records
@@ -24,6 +25,7 @@ type Result struct {
 	params  map[string]any
 	started Bookmarks
 	stream  *streams.Stream
+	op      *telemetry.Operation // an auto-commit result's span, ended with the stream
 
 	batch   []Record
 	pos     int
@@ -54,6 +56,7 @@ func (r *Result) start(ctx context.Context, run *bolt.Run, begin *bolt.Begin, te
 		MapFailure:   mapFailure,
 		MapConnError: func(err error) error { return connectivityError(err) },
 		OnDone:       r.onStreamDone,
+		SpanContext:  ctx,
 	})
 	reqs := make([]bolt.Request, 0, 4)
 	hs := make([]streams.Handler, 0, 4)
@@ -94,6 +97,11 @@ func (r *Result) onStreamDone(s *streams.Stream, outcome streams.Outcome) {
 	sum, _ := s.Summary()
 	r.session.finish(context.Background(), r, nil, r.started, sum.Bookmark)
 	r.pool.Release(r.conn)
+	if err := s.Err(); err != nil && !errors.Is(err, streams.ErrCancelled) {
+		endOperation(r.op, err)
+	} else {
+		endOperation(r.op, nil)
+	}
 }
 
 // mapFailure turns a FAILURE into the public error.

@@ -3,11 +3,14 @@ package boltrx
 import (
 	"context"
 	"errors"
+	"net"
+	"strconv"
 
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/boltrx/boltrx/actors"
 	"github.com/boltrx/boltrx/bolt"
 	"github.com/boltrx/boltrx/bookmarks"
+	"github.com/boltrx/boltrx/telemetry"
 )
 
 // Session runs work against one database, one operation at a time, and
@@ -242,11 +245,12 @@ func (s *Session) acquire(ctx context.Context) (*actors.Pool, *actors.Conn, erro
 	return p, c, nil
 }
 
-// txConfig builds the transaction fields of RUN/BEGIN.
-func (s *Session) txConfig(conn *actors.Conn, bms Bookmarks, cfg TransactionConfig) (bolt.TxConfig, error) {
+// txConfig builds the transaction fields of RUN/BEGIN; with trace
+// propagation on, the metadata carries the traceparent of ctx's span.
+func (s *Session) txConfig(ctx context.Context, conn *actors.Conn, bms Bookmarks, cfg TransactionConfig) (bolt.TxConfig, error) {
 	tc := bolt.TxConfig{
 		Bookmarks:                bms,
-		TxMetadata:               cfg.Metadata,
+		TxMetadata:               s.driver.tel.InjectTraceparent(ctx, cfg.Metadata),
 		Database:                 s.cfg.DatabaseName,
 		ImpersonatedUser:         s.cfg.ImpersonatedUser,
 		NotificationsMinSeverity: string(s.cfg.NotificationsMinSeverity),
@@ -273,6 +277,16 @@ func (s *Session) txConfig(conn *actors.Conn, bms Bookmarks, cfg TransactionConf
 // Run runs query in an auto-commit transaction and returns its result,
 // whose records stream in batches as the caller reads them.
 func (s *Session) Run(ctx context.Context, query string, params map[string]any, configurers ...func(*TransactionConfig)) (*Result, error) {
+	ctx, op := s.driver.tel.StartOperation(ctx, telemetry.KindQuery, s.operationAttrs(query))
+	r, err := s.run(ctx, op, query, params, configurers...)
+	if err != nil {
+		endOperation(op, err)
+		return nil, err
+	}
+	return r, nil
+}
+
+func (s *Session) run(ctx context.Context, op *telemetry.Operation, query string, params map[string]any, configurers ...func(*TransactionConfig)) (*Result, error) {
 	txCfg, err := newTransactionConfig(configurers...)
 	if err != nil {
 		return nil, err
@@ -291,13 +305,15 @@ func (s *Session) Run(ctx context.Context, query string, params map[string]any, 
 		s.abandon()
 		return nil, err
 	}
-	tc, err := s.txConfig(conn, bms, txCfg)
+	setOperationServer(op, conn)
+	tc, err := s.txConfig(ctx, conn, bms, txCfg)
 	if err != nil {
 		pool.Release(conn)
 		s.abandon()
 		return nil, err
 	}
 	r := newResult(ctx, s, nil, pool, conn, query, params, bms)
+	r.op = op
 	if err := r.start(ctx, &bolt.Run{Query: query, Params: params, TxConfig: tc}, nil, s.telemetry(conn, bolt.TelemetryImplicitTx), int64(s.fetchSize)); err != nil {
 		s.abandon()
 		return nil, err
@@ -306,13 +322,49 @@ func (s *Session) Run(ctx context.Context, query string, params map[string]any, 
 	return r, nil
 }
 
+// operationAttrs describes the session's work for its operation span.
+func (s *Session) operationAttrs(query string) telemetry.OperationAttrs {
+	mode := "write"
+	if s.cfg.AccessMode == AccessModeRead {
+		mode = "read"
+	}
+	return telemetry.OperationAttrs{Database: s.cfg.DatabaseName, AccessMode: mode, QueryText: query}
+}
+
+// setOperationServer records on op the server a connection reached.
+func setOperationServer(op *telemetry.Operation, conn *actors.Conn) {
+	if op == nil {
+		return
+	}
+	host, port, err := net.SplitHostPort(conn.Address)
+	if err != nil {
+		host = conn.Address
+	}
+	n, _ := strconv.Atoi(port)
+	op.SetServer(host, n, conn.Version.String())
+}
+
+// endOperation ends an operation span, recording err unless it is nil.
+func endOperation(op *telemetry.Operation, err error) {
+	if op == nil {
+		return
+	}
+	if err != nil {
+		op.RecordError(err)
+	}
+	op.End()
+}
+
 // BeginTransaction starts an explicit transaction. Commit or roll it back,
 // and Close it in any case (Close after Commit does nothing).
 func (s *Session) BeginTransaction(ctx context.Context, configurers ...func(*TransactionConfig)) (*ExplicitTransaction, error) {
+	ctx, op := s.driver.tel.StartOperation(ctx, telemetry.KindTransaction, s.operationAttrs(""))
 	tx, err := s.beginTx(ctx, false, configurers...)
 	if err != nil {
+		endOperation(op, err)
 		return nil, err
 	}
+	tx.op = op
 	s.send(&sessionStarted{tx: tx})
 	return tx, nil
 }
@@ -338,13 +390,14 @@ func (s *Session) beginTx(ctx context.Context, lazy bool, configurers ...func(*T
 		s.abandon()
 		return nil, err
 	}
-	tc, err := s.txConfig(conn, bms, txCfg)
+	setOperationServer(telemetry.OperationFrom(ctx), conn)
+	tc, err := s.txConfig(ctx, conn, bms, txCfg)
 	if err != nil {
 		pool.Release(conn)
 		s.abandon()
 		return nil, err
 	}
-	tx := &ExplicitTransaction{session: s, pool: pool, conn: conn, started: bms}
+	tx := &ExplicitTransaction{session: s, pool: pool, conn: conn, started: bms, spanCtx: ctx}
 	begin := &bolt.Begin{TxConfig: tc}
 	if lazy {
 		api := bolt.TelemetryManagedTx

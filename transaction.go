@@ -8,6 +8,8 @@ import (
 	"github.com/boltrx/boltrx/actors"
 	"github.com/boltrx/boltrx/bolt"
 	"github.com/boltrx/boltrx/internal/retry"
+	"github.com/boltrx/boltrx/telemetry"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // ManagedTransaction is the transaction a managed transaction's work
@@ -29,6 +31,9 @@ type ExplicitTransaction struct {
 	pool    *actors.Pool
 	conn    *actors.Conn
 	started Bookmarks
+
+	op      *telemetry.Operation // the transaction's span (explicit transactions)
+	spanCtx context.Context      // carries the span its queries' messages belong to
 
 	pendingBegin     *bolt.Begin     // pipelined with the first RUN (managed transactions)
 	pendingTelemetry *bolt.Telemetry // pipelined before pendingBegin
@@ -78,6 +83,7 @@ func (tx *ExplicitTransaction) Run(ctx context.Context, query string, params map
 			_ = r.buffer(ctx)
 		}
 	}
+	ctx = tx.traced(ctx)
 	r := newResult(ctx, tx.session, tx, tx.pool, tx.conn, query, params, tx.started)
 	begin, telemetry := tx.pendingBegin, tx.pendingTelemetry
 	tx.pendingBegin, tx.pendingTelemetry = nil, nil
@@ -124,7 +130,7 @@ func (tx *ExplicitTransaction) Commit(ctx context.Context) error {
 		return err
 	}
 	if err := tx.settleResults(ctx); err != nil {
-		tx.end(ctx, "")
+		tx.endWith(ctx, "", err)
 		return err
 	}
 	reqs := []bolt.Request{&bolt.Commit{}}
@@ -135,13 +141,13 @@ func (tx *ExplicitTransaction) Commit(ctx context.Context) error {
 		}
 		tx.pendingBegin, tx.pendingTelemetry = nil, nil
 	}
-	out, err := tx.conn.Call(ctx, reqs...)
+	out, err := tx.conn.Call(tx.traced(ctx), reqs...)
 	if err != nil {
 		err = tx.mapError(err)
 		if IsConnectivityError(err) {
 			err = newCommitOutcomeUnknownError(err)
 		}
-		tx.end(ctx, "")
+		tx.endWith(ctx, "", err)
 		return err
 	}
 	tx.end(ctx, out[len(out)-1].Bookmark)
@@ -156,7 +162,7 @@ func (tx *ExplicitTransaction) Rollback(ctx context.Context) error {
 	failed := tx.settleResults(ctx)
 	var err error
 	if failed == nil && tx.pendingBegin == nil && !tx.conn.Broken() {
-		_, err = tx.conn.Call(ctx, &bolt.Rollback{})
+		_, err = tx.conn.Call(tx.traced(ctx), &bolt.Rollback{})
 		err = tx.mapError(err)
 	}
 	tx.pendingBegin, tx.pendingTelemetry = nil, nil
@@ -179,17 +185,35 @@ func (tx *ExplicitTransaction) Close(ctx context.Context) error {
 	return tx.Rollback(ctx)
 }
 
+// traced returns ctx carrying the transaction's span, so the messages of
+// its queries are children of it.
+func (tx *ExplicitTransaction) traced(ctx context.Context) context.Context {
+	if tx.spanCtx == nil {
+		return ctx
+	}
+	return trace.ContextWithSpan(ctx, trace.SpanFromContext(tx.spanCtx))
+}
+
 // end releases the connection and tells the session.
 func (tx *ExplicitTransaction) end(ctx context.Context, bookmark string) {
+	tx.endWith(ctx, bookmark, nil)
+}
+
+// endWith ends the transaction; err, when not nil, is recorded on its span.
+func (tx *ExplicitTransaction) endWith(ctx context.Context, bookmark string, err error) {
 	tx.mu.Lock()
 	if tx.done {
 		tx.mu.Unlock()
 		return
 	}
 	tx.done = true
+	if err == nil {
+		err = tx.failed
+	}
 	tx.mu.Unlock()
 	tx.release()
 	tx.session.finish(ctx, nil, tx, tx.started, bookmark)
+	endOperation(tx.op, err)
 }
 
 func (tx *ExplicitTransaction) release() { tx.pool.Release(tx.conn) }
@@ -235,16 +259,26 @@ func (s *Session) executeManaged(ctx context.Context, mode AccessMode, work Mana
 	saved := s.cfg.AccessMode
 	s.cfg.AccessMode = mode
 	defer func() { s.cfg.AccessMode = saved }()
-	for {
-		value, err := s.attempt(ctx, work, configurers...)
+	var op *telemetry.Operation
+	if !s.executeQuery { // ExecuteQuery's own span holds the attempts
+		ctx, op = s.driver.tel.StartOperation(ctx, telemetry.KindManagedTransaction, s.operationAttrs(""))
+	}
+	for n := 1; ; n++ {
+		attrs := s.operationAttrs("")
+		attrs.Attempt = n
+		actx, aop := s.driver.tel.StartOperation(ctx, telemetry.KindAttempt, attrs)
+		value, err := s.attempt(actx, work, configurers...)
+		endOperation(aop, err)
 		if err == nil {
+			endOperation(op, nil)
 			return value, nil
 		}
 		if !policy.Continue(ctx, err) {
-			if policy.Attempts() <= 1 || !IsRetryable(err) {
-				return nil, err
+			if policy.Attempts() > 1 && IsRetryable(err) {
+				err = policy.Err()
 			}
-			return nil, policy.Err()
+			endOperation(op, err)
+			return nil, err
 		}
 	}
 }
@@ -286,6 +320,13 @@ func (d *Driver) ExecuteQuery(ctx context.Context, query string, params map[stri
 	if err != nil {
 		return nil, err
 	}
+	ctx, op := d.tel.StartOperation(ctx, telemetry.KindExecuteQuery, telemetry.OperationAttrs{Database: cfg.Database, QueryText: query})
+	res, err := d.executeQuery(ctx, cfg, query, params)
+	endOperation(op, err)
+	return res, err
+}
+
+func (d *Driver) executeQuery(ctx context.Context, cfg *ExecuteQueryConfiguration, query string, params map[string]any) (*EagerResult, error) {
 	sess, err := d.NewSession(ctx, cfg.sessionConfig())
 	if err != nil {
 		return nil, err

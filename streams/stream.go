@@ -52,6 +52,10 @@ type Options struct {
 	// MapConnError turns a broken connection into the error the consumer
 	// sees; nil keeps the error.
 	MapConnError func(error) error
+	// SpanContext is the context whose trace span the stream's later
+	// requests (PULL, DISCARD) belong to; nil: none. The connection reads
+	// it through the handlers' SpanContext method.
+	SpanContext context.Context
 	// OnDone is called once, without locks held, when the server has
 	// answered every request of the stream (or the connection broke): the
 	// connection is free for its next use, in the state outcome says.
@@ -404,6 +408,14 @@ func (s *Stream) mapConnError(err error) error {
 
 // runHandler handles the answer to the stream's RUN.
 type runHandler Stream
+
+// SpanContext returns the context the stream's requests are traced in,
+// nil when the stream was given none (the connection then decides).
+func (h *runHandler) SpanContext() context.Context { return h.opts.SpanContext }
+
+// SpanContext returns the context the stream's requests are traced in,
+// nil when the stream was given none (the connection then decides).
+func (h *pullHandler) SpanContext() context.Context { return h.opts.SpanContext }
 
 func (h *runHandler) OnRecord([]any) {}
 

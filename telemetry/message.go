@@ -64,7 +64,7 @@ func (t *Instruments) StartMessage(ctx context.Context, name string, c ConnAttrs
 	}
 	kvs := make([]attribute.KeyValue, 0, 7)
 	kvs = append(kvs, systemName, keyOperationName.String(name))
-	if op := operationFrom(ctx); op != nil {
+	if op := OperationFrom(ctx); op != nil {
 		if db := op.database(); db != "" {
 			kvs = append(kvs, keyNamespace.String(db))
 		}

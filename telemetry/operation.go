@@ -89,8 +89,9 @@ func (t *Instruments) StartOperation(ctx context.Context, kind OperationKind, a 
 	return ctx, op
 }
 
-// operationFrom returns the innermost operation in ctx, or nil.
-func operationFrom(ctx context.Context) *Operation {
+// OperationFrom returns the operation whose span ctx carries (started by
+// StartOperation), or nil.
+func OperationFrom(ctx context.Context) *Operation {
 	op, _ := ctx.Value(operationKey{}).(*Operation)
 	return op
 }
