@@ -13,6 +13,7 @@ import (
 	"github.com/boltrx/boltrx/actors"
 	"github.com/boltrx/boltrx/auth"
 	"github.com/boltrx/boltrx/bolt"
+	"github.com/boltrx/boltrx/router"
 	"github.com/boltrx/boltrx/telemetry"
 )
 
@@ -31,6 +32,7 @@ type Driver struct {
 	sys    *actors.System
 	sup    *actor.PID
 	tel    *telemetry.Instruments
+	router *router.Router // neo4j:// only
 
 	defaultBookmarks BookmarkManager // ExecuteQuery's default
 
@@ -76,6 +78,7 @@ func NewDriver(target string, token auth.TokenManager, configurers ...func(*Conf
 	})
 	d.sys = actors.NewSystem(cfg.Logger)
 	d.sup = d.sys.Root.Spawn(actor.PropsFromProducer(func() actor.Actor { return &supervisor{} }))
+	d.startRouter()
 	return d, nil
 }
 
@@ -118,6 +121,9 @@ func (d *Driver) Close(ctx context.Context) error {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
+		if d.router != nil {
+			d.router.Close()
+		}
 		_ = d.sys.Root.StopFuture(d.sup).Wait()
 		d.sys.Shutdown()
 	}()
@@ -280,10 +286,18 @@ var boltAgent = bolt.BoltAgent{
 	LanguageDetails: runtime.Compiler,
 }
 
-// serverAddress returns where a session's work goes. A routing driver
-// asks its initial router until the router actors take over (one-member
-// routing tables).
-func (d *Driver) serverAddress() string { return d.target.Address }
+// serverAddress returns a server to check or describe: the URI's for
+// bolt://, a reader of the default database for neo4j://.
+func (d *Driver) serverAddress(ctx context.Context) (string, error) {
+	if d.router == nil {
+		return d.target.Address, nil
+	}
+	address, _, err := d.router.Select(ctx, router.Read, router.Request{})
+	if err != nil {
+		return "", routingError(err)
+	}
+	return address, nil
+}
 
 // VerifyConnectivity opens (or reuses) a connection to the server and
 // returns an error when that fails.
@@ -305,7 +319,11 @@ func (d *Driver) VerifyAuthentication(ctx context.Context, token *AuthToken) err
 		}
 		token = &t
 	}
-	c, err := d.connectWith(ctx, d.serverAddress(), *token)
+	address, err := d.serverAddress(ctx)
+	if err != nil {
+		return err
+	}
+	c, err := d.connectWith(ctx, address, *token)
 	if err != nil {
 		return err
 	}
@@ -331,13 +349,19 @@ func (d *Driver) GetServerInfo(ctx context.Context) (ServerInfo, error) {
 	if err := d.checkOpen(); err != nil {
 		return nil, err
 	}
-	p, err := d.pool(d.serverAddress())
+	address, err := d.serverAddress(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p, err := d.pool(address)
 	if err != nil {
 		return nil, err
 	}
 	c, err := p.Acquire(ctx)
 	if err != nil {
-		return nil, acquireErr(err)
+		err = acquireErr(err)
+		d.routedError(address, "", err)
+		return nil, err
 	}
 	defer p.Release(c)
 	return serverInfoOf{address: c.Address, agent: c.Server, protocol: c.Version}, nil

@@ -17,15 +17,16 @@ import (
 // for while the caller is still reading the current one. The blocking
 // Result and the reactive RxResult share one engine (package streams).
 type Result struct {
-	session *Session
-	tx      *ExplicitTransaction // nil for an auto-commit result
-	pool    *actors.Pool
-	conn    *actors.Conn
-	query   string
-	params  map[string]any
-	started Bookmarks
-	stream  *streams.Stream
-	op      *telemetry.Operation // an auto-commit result's span, ended with the stream
+	session  *Session
+	tx       *ExplicitTransaction // nil for an auto-commit result
+	pool     *actors.Pool
+	conn     *actors.Conn
+	query    string
+	params   map[string]any
+	started  Bookmarks
+	stream   *streams.Stream
+	op       *telemetry.Operation // an auto-commit result's span, ended with the stream
+	database string               // the database the query runs in, for routing feedback
 
 	batch   []Record
 	pos     int
@@ -88,6 +89,9 @@ func (r *Result) start(ctx context.Context, run *bolt.Run, begin *bolt.Begin, te
 // answered every request of the result: an auto-commit result reports its
 // bookmark and gives the connection back.
 func (r *Result) onStreamDone(s *streams.Stream, outcome streams.Outcome) {
+	if outcome != streams.Clean {
+		r.session.driver.routedError(r.conn.Address, r.database, s.Err())
+	}
 	if r.tx != nil {
 		if outcome != streams.Clean {
 			r.tx.markFailed(s.Err())

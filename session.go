@@ -10,6 +10,7 @@ import (
 	"github.com/boltrx/boltrx/actors"
 	"github.com/boltrx/boltrx/bolt"
 	"github.com/boltrx/boltrx/bookmarks"
+	"github.com/boltrx/boltrx/router"
 	"github.com/boltrx/boltrx/telemetry"
 )
 
@@ -34,6 +35,9 @@ type Session struct {
 	pid       *actor.PID
 	stopped   chan struct{} // closed when the session's actor has stopped
 	final     Bookmarks     // the bookmarks at Close, read after stopped
+	// homeDB is the home database a routing driver resolved for the
+	// session (no DatabaseName): pinned for its later work.
+	homeDB string
 }
 
 // NewSession returns a session with the given configuration. Use
@@ -232,26 +236,60 @@ func (s *Session) LastBookmarks() Bookmarks {
 	}
 }
 
-// acquire leases a connection for the session's database and mode.
-func (s *Session) acquire(ctx context.Context) (*actors.Pool, *actors.Conn, error) {
-	p, err := s.driver.pool(s.driver.serverAddress())
+// acquire leases a connection for the session's database and mode: from
+// the URI's server for bolt://, from a member the router selects for
+// neo4j://. It returns the database the work runs in ("" = the server's
+// default). A session without a database runs in the user's home
+// database, which the router resolves once per user and caches.
+func (s *Session) acquire(ctx context.Context, bms Bookmarks) (*actors.Pool, *actors.Conn, string, error) {
+	address, database := s.driver.target.Address, s.database()
+	if r := s.driver.router; r != nil {
+		mode := router.Write
+		if s.cfg.AccessMode == AccessModeRead {
+			mode = router.Read
+		}
+		var err error
+		address, database, err = r.Select(ctx, mode, router.Request{
+			Database:         database,
+			ImpersonatedUser: s.cfg.ImpersonatedUser,
+			Bookmarks:        bms,
+		})
+		if err != nil {
+			return nil, nil, "", routingError(err)
+		}
+		if s.cfg.DatabaseName == "" {
+			s.homeDB = database
+		}
+	}
+	p, err := s.driver.pool(address)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, "", err
 	}
 	c, err := p.Acquire(ctx)
 	if err != nil {
-		return nil, nil, acquireErr(err)
+		err = acquireErr(err)
+		s.driver.routedError(address, database, err)
+		return nil, nil, "", err
 	}
-	return p, c, nil
+	return p, c, database, nil
+}
+
+// database is the database the session's work runs in: the configured
+// one, else the home database resolved earlier ("" before that).
+func (s *Session) database() string {
+	if s.cfg.DatabaseName != "" {
+		return s.cfg.DatabaseName
+	}
+	return s.homeDB
 }
 
 // txConfig builds the transaction fields of RUN/BEGIN; with trace
 // propagation on, the metadata carries the traceparent of ctx's span.
-func (s *Session) txConfig(ctx context.Context, conn *actors.Conn, bms Bookmarks, cfg TransactionConfig) (bolt.TxConfig, error) {
+func (s *Session) txConfig(ctx context.Context, conn *actors.Conn, database string, bms Bookmarks, cfg TransactionConfig) (bolt.TxConfig, error) {
 	tc := bolt.TxConfig{
 		Bookmarks:                bms,
 		TxMetadata:               s.driver.tel.InjectTraceparent(ctx, cfg.Metadata),
-		Database:                 s.cfg.DatabaseName,
+		Database:                 database,
 		ImpersonatedUser:         s.cfg.ImpersonatedUser,
 		NotificationsMinSeverity: string(s.cfg.NotificationsMinSeverity),
 		NotificationsDisabled:    disabledClassifications(s.cfg.NotificationsDisabledClassifications),
@@ -263,6 +301,9 @@ func (s *Session) txConfig(ctx context.Context, conn *actors.Conn, bms Bookmarks
 		tc.Mode = bolt.ModeRead
 	}
 	caps := conn.Caps
+	if tc.Database != "" && !caps.Database && s.cfg.DatabaseName == "" {
+		tc.Database = "" // a home database a 3.x routing table named
+	}
 	switch {
 	case tc.Database != "" && !caps.Database:
 		return tc, usageErrorf("boltrx: SessionConfig.DatabaseName needs Bolt 4.0 or newer; the server speaks %v: leave it empty to use the default database", conn.Version)
@@ -300,20 +341,20 @@ func (s *Session) run(ctx context.Context, op *telemetry.Operation, query string
 		s.abandon()
 		return nil, err
 	}
-	pool, conn, err := s.acquire(ctx)
+	pool, conn, database, err := s.acquire(ctx, bms)
 	if err != nil {
 		s.abandon()
 		return nil, err
 	}
 	setOperationServer(op, conn)
-	tc, err := s.txConfig(ctx, conn, bms, txCfg)
+	tc, err := s.txConfig(ctx, conn, database, bms, txCfg)
 	if err != nil {
 		pool.Release(conn)
 		s.abandon()
 		return nil, err
 	}
 	r := newResult(ctx, s, nil, pool, conn, query, params, bms)
-	r.op = op
+	r.op, r.database = op, database
 	if err := r.start(ctx, &bolt.Run{Query: query, Params: params, TxConfig: tc}, nil, s.telemetry(conn, bolt.TelemetryImplicitTx), int64(s.fetchSize)); err != nil {
 		s.abandon()
 		return nil, err
@@ -385,19 +426,19 @@ func (s *Session) beginTx(ctx context.Context, lazy bool, configurers ...func(*T
 		s.abandon()
 		return nil, err
 	}
-	pool, conn, err := s.acquire(ctx)
+	pool, conn, database, err := s.acquire(ctx, bms)
 	if err != nil {
 		s.abandon()
 		return nil, err
 	}
 	setOperationServer(telemetry.OperationFrom(ctx), conn)
-	tc, err := s.txConfig(ctx, conn, bms, txCfg)
+	tc, err := s.txConfig(ctx, conn, database, bms, txCfg)
 	if err != nil {
 		pool.Release(conn)
 		s.abandon()
 		return nil, err
 	}
-	tx := &ExplicitTransaction{session: s, pool: pool, conn: conn, started: bms, spanCtx: ctx}
+	tx := &ExplicitTransaction{session: s, pool: pool, conn: conn, started: bms, spanCtx: ctx, database: database}
 	begin := &bolt.Begin{TxConfig: tc}
 	if lazy {
 		api := bolt.TelemetryManagedTx
@@ -414,6 +455,7 @@ func (s *Session) beginTx(ctx context.Context, lazy bool, configurers ...func(*T
 	}
 	if _, err := conn.Call(ctx, reqs...); err != nil {
 		err = tx.mapError(err)
+		s.driver.routedError(conn.Address, database, err)
 		tx.release()
 		s.abandon()
 		return nil, err

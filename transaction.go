@@ -32,8 +32,9 @@ type ExplicitTransaction struct {
 	conn    *actors.Conn
 	started Bookmarks
 
-	op      *telemetry.Operation // the transaction's span (explicit transactions)
-	spanCtx context.Context      // carries the span its queries' messages belong to
+	op       *telemetry.Operation // the transaction's span (explicit transactions)
+	database string               // the database it runs in, for routing feedback
+	spanCtx  context.Context      // carries the span its queries' messages belong to
 
 	pendingBegin     *bolt.Begin     // pipelined with the first RUN (managed transactions)
 	pendingTelemetry *bolt.Telemetry // pipelined before pendingBegin
@@ -85,6 +86,7 @@ func (tx *ExplicitTransaction) Run(ctx context.Context, query string, params map
 	}
 	ctx = tx.traced(ctx)
 	r := newResult(ctx, tx.session, tx, tx.pool, tx.conn, query, params, tx.started)
+	r.database = tx.database
 	begin, telemetry := tx.pendingBegin, tx.pendingTelemetry
 	tx.pendingBegin, tx.pendingTelemetry = nil, nil
 	if err := r.start(ctx, &bolt.Run{Query: query, Params: params}, begin, telemetry, int64(tx.session.fetchSize)); err != nil {
@@ -211,6 +213,7 @@ func (tx *ExplicitTransaction) endWith(ctx context.Context, bookmark string, err
 		err = tx.failed
 	}
 	tx.mu.Unlock()
+	tx.session.driver.routedError(tx.conn.Address, tx.database, err)
 	tx.release()
 	tx.session.finish(ctx, nil, tx, tx.started, bookmark)
 	endOperation(tx.op, err)

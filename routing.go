@@ -1,0 +1,223 @@
+package boltrx
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/boltrx/boltrx/bolt"
+	"github.com/boltrx/boltrx/router"
+	"github.com/boltrx/boltrx/streams"
+)
+
+// startRouter starts the routing actors of a neo4j:// driver.
+func (d *Driver) startRouter() {
+	if !d.target.Routing {
+		return
+	}
+	var resolve func(string) []string
+	if d.cfg.AddressResolver != nil {
+		resolve = d.cfg.AddressResolver
+	}
+	d.router = router.New(d.sys.ActorSystem, nil, router.Config{
+		InitialRouter: d.target.Address,
+		Resolve:       resolve,
+		Fetch:         d.fetchRoutingTable,
+		IsFatal:       isFatalRoutingError,
+		Load:          d.inUse,
+		Log:           d.sys.Log,
+	})
+}
+
+// inUse returns the connections in use to address, for least-connected
+// selection; an address without a pool has none.
+func (d *Driver) inUse(address string) int {
+	d.mu.Lock()
+	p := d.pools[address]
+	d.mu.Unlock()
+	if p == nil {
+		return 0
+	}
+	return p.Metrics().InUse
+}
+
+// isFatalRoutingError reports the errors that end a routing-table refresh
+// at once: trying other routers cannot help.
+func isFatalRoutingError(err error) bool {
+	var ne *Neo4jError
+	if !errors.As(err, &ne) {
+		return errors.Is(err, ErrUsage)
+	}
+	switch ne.Code {
+	case "Neo.ClientError.Database.DatabaseNotFound",
+		"Neo.ClientError.Transaction.InvalidBookmark",
+		"Neo.ClientError.Transaction.InvalidBookmarkMixture",
+		"Neo.ClientError.Statement.TypeError",
+		"Neo.ClientError.Statement.ArgumentError",
+		"Neo.ClientError.Request.Invalid":
+		return true
+	}
+	return strings.HasPrefix(ne.Code, "Neo.ClientError.Security.") && ne.Code != "Neo.ClientError.Security.AuthorizationExpired"
+}
+
+// fetchRoutingTable asks the router at address for req.Database's table:
+// ROUTE on 4.3+, the routing procedures before.
+func (d *Driver) fetchRoutingTable(ctx context.Context, address string, req router.Request) (*bolt.RoutingTable, error) {
+	p, err := d.pool(address)
+	if err != nil {
+		return nil, err
+	}
+	conn, err := p.Acquire(ctx)
+	if err != nil {
+		return nil, acquireErr(err)
+	}
+	defer p.Release(conn)
+	routing := d.routingContext(address)
+	caps := conn.Caps
+	switch {
+	case caps.RouteMessage:
+		out, err := conn.Call(ctx, &bolt.Route{Routing: routing, Bookmarks: req.Bookmarks, Database: req.Database, ImpersonatedUser: req.ImpersonatedUser})
+		if err != nil {
+			return nil, routeError(err)
+		}
+		if out[0].RoutingTable == nil {
+			return nil, fmt.Errorf("the ROUTE answer of %s has no routing table", address)
+		}
+		return out[0].RoutingTable, nil
+	case caps.RoutingProcedure != "":
+		if req.ImpersonatedUser != "" {
+			return nil, usageErrorf("boltrx: impersonation needs Bolt 4.4 or newer; the server speaks %v", conn.Version)
+		}
+		params := map[string]any{"context": routingAny(routing)}
+		run := &bolt.Run{Query: caps.RoutingProcedure, Params: params}
+		run.Bookmarks = req.Bookmarks
+		if caps.Database {
+			run.Database = caps.RoutingProcedureDatabase
+			if req.Database != "" {
+				params["database"] = req.Database
+			} else {
+				params["database"] = nil
+			}
+		}
+		runMeta, records, _, err := conn.CallCollect(ctx, run, &bolt.Pull{N: bolt.All, Qid: bolt.LastQuery})
+		if err != nil {
+			return nil, routeError(err)
+		}
+		if len(records) != 1 {
+			return nil, fmt.Errorf("the routing procedure of %s returned %d records, want 1", address, len(records))
+		}
+		return bolt.RoutingTableFromRecord(runMeta.Fields, records[0])
+	}
+	return nil, fmt.Errorf("the server at %s speaks Bolt %v, which has no way to ask for a routing table", address, conn.Version)
+}
+
+// routingContext is the URI's routing context with the address asked.
+func (d *Driver) routingContext(address string) map[string]string {
+	routing := make(map[string]string, len(d.target.RoutingContext)+1)
+	for k, v := range d.target.RoutingContext {
+		routing[k] = v
+	}
+	routing[routingContextAddressKey] = address
+	return routing
+}
+
+func routingAny(m map[string]string) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// routeError maps the answer of a routing request to the public kind.
+func routeError(err error) error {
+	var f *bolt.Failure
+	if errors.As(err, &f) {
+		return mapFailure(f)
+	}
+	if errors.Is(err, streams.ErrIgnored) {
+		return err
+	}
+	return mapRequestError(err)
+}
+
+// routedError tells the router what a failure on a routed connection
+// means: a member that cannot be reached leaves the tables; one that is
+// no longer the leader leaves the writers; a database that does not exist
+// leaves the map.
+func (d *Driver) routedError(address, database string, err error) {
+	if d.router == nil || err == nil {
+		return
+	}
+	var ne *Neo4jError
+	switch {
+	case errors.As(err, &ne):
+		switch ne.Code {
+		case "Neo.ClientError.Cluster.NotALeader", "Neo.ClientError.General.ForbiddenOnReadOnlyDatabase":
+			d.router.ForgetWriter(database, address)
+		case "Neo.ClientError.Database.DatabaseNotFound":
+			d.router.ForgetDatabase(database)
+		}
+	case IsConnectivityError(err):
+		var ce *ConnectivityError
+		if errors.As(err, &ce) && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+			d.router.Forget(address)
+		}
+	}
+}
+
+// routingError maps a router failure to the public kind: no router could
+// answer is a ConnectivityError (ServiceUnavailable).
+func routingError(err error) error {
+	var ue *router.UnavailableError
+	var ne *Neo4jError
+	switch {
+	case errors.As(err, &ne), errors.Is(err, ErrUsage):
+		return err
+	case errors.As(err, &ue), errors.Is(err, router.ErrNoServers), errors.Is(err, router.ErrNoRouters):
+		return &ConnectivityError{Inner: fmt.Errorf("no server is available: %w", err)}
+	}
+	return connectivityError(err)
+}
+
+// RoutingTable is a snapshot of one database's routing table (neo4j://).
+type RoutingTable struct {
+	Database string
+	Routers  []string
+	Readers  []string
+	Writers  []string
+	TTL      time.Duration
+	// Expires is when the table goes stale and is fetched again.
+	Expires time.Time
+}
+
+// RoutingTable returns the routing table the driver holds for database,
+// and false when it holds none (or the driver does not route).
+func (d *Driver) RoutingTable(database string) (RoutingTable, bool) {
+	if d.router == nil {
+		return RoutingTable{}, false
+	}
+	t, ok := d.router.Table(database)
+	if !ok {
+		return RoutingTable{}, false
+	}
+	return RoutingTable{Database: t.Database, Routers: t.Routers, Readers: t.Readers, Writers: t.Writers, TTL: t.TTL, Expires: t.Expires}, true
+}
+
+// UpdateRoutingTable fetches database's routing table now ("" = the home
+// database), starting from bookmarks; it is a usage error on a driver
+// that does not route.
+func (d *Driver) UpdateRoutingTable(ctx context.Context, database string, bookmarks Bookmarks) error {
+	if err := d.checkOpen(); err != nil {
+		return err
+	}
+	if d.router == nil {
+		return usageErrorf("boltrx: UpdateRoutingTable needs a neo4j:// URI; this driver talks to %s directly", d.Target())
+	}
+	if err := d.router.Refresh(ctx, router.Request{Database: database, Bookmarks: bookmarks}); err != nil {
+		return routingError(err)
+	}
+	return nil
+}
