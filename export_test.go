@@ -1,7 +1,9 @@
 package boltrx
 
 // RoutingTableForTest exposes RoutingTable to the package's external tests.
-func (d *Driver) RoutingTableForTest(database string) (RoutingTable, bool) { return d.RoutingTable(database) }
+func (d *Driver) RoutingTableForTest(database string) (RoutingTable, bool) {
+	return d.RoutingTable(database)
+}
 
 // RoutingDatabasesForTest lists the databases whose routing tables the
 // driver holds.

@@ -91,6 +91,9 @@ func (r *Result) start(ctx context.Context, run *bolt.Run, begin *bolt.Begin, te
 func (r *Result) onStreamDone(s *streams.Stream, outcome streams.Outcome) {
 	if outcome != streams.Clean {
 		r.session.driver.routedError(r.conn.Address, r.database, s.Err())
+		if r.session.cfg.Auth == nil {
+			r.session.driver.securityFeedback(context.Background(), r.conn.Auth(), s.Err())
+		}
 	}
 	if r.tx != nil {
 		if outcome != streams.Clean {

@@ -168,6 +168,34 @@ func (d *Driver) routedError(address, database string, err error) {
 	}
 }
 
+// authFailure maps a refused re-authentication; a failure of the
+// driver's own token (managed) goes to its token manager first.
+func (d *Driver) authFailure(ctx context.Context, token AuthToken, err error, managed bool) error {
+	var f *bolt.Failure
+	if !errors.As(err, &f) {
+		return connectivityError(err)
+	}
+	ne := newNeo4jError(f)
+	if managed && isSecurityError(ne) {
+		if handled, _ := d.auth.HandleSecurityException(ctx, token, ne); handled {
+			ne.markRetryable()
+		}
+	}
+	return publicServerError(ne)
+}
+
+// securityFeedback gives a security failure of work on conn to the token
+// manager; a failure it handled (a rotated token) becomes retryable.
+func (d *Driver) securityFeedback(ctx context.Context, token map[string]any, err error) {
+	var ne *Neo4jError
+	if err == nil || !errors.As(err, &ne) || !isSecurityError(ne) {
+		return
+	}
+	if handled, _ := d.auth.HandleSecurityException(ctx, AuthToken{Tokens: token}, ne); handled {
+		ne.markRetryable()
+	}
+}
+
 // routingError maps a router failure to the public kind: no router could
 // answer is a ConnectivityError (ServiceUnavailable).
 func routingError(err error) error {

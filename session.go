@@ -3,6 +3,7 @@ package boltrx
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"strconv"
 
@@ -265,13 +266,64 @@ func (s *Session) acquire(ctx context.Context, bms Bookmarks) (*actors.Pool, *ac
 	if err != nil {
 		return nil, nil, "", err
 	}
-	c, err := p.Acquire(ctx)
-	if err != nil {
-		err = acquireErr(err)
-		s.driver.routedError(address, database, err)
-		return nil, nil, "", err
+	for {
+		c, err := p.Acquire(ctx)
+		if err != nil {
+			err = acquireErr(err)
+			s.driver.routedError(address, database, err)
+			return nil, nil, "", err
+		}
+		c, retry, err := s.ensureAuth(ctx, p, c, address)
+		if retry {
+			continue
+		}
+		if err != nil {
+			return nil, nil, "", err
+		}
+		return p, c, database, nil
 	}
-	return p, c, database, nil
+}
+
+// ensureAuth makes sure conn is authenticated with the session's token
+// (SessionConfig.Auth), or else with the token manager's current one
+// (rotated credentials): on Bolt 5.1+ by LOGOFF and LOGON on the same
+// connection; before, a rotated driver token closes the connection
+// (retry: the pool opens one with the new token) and a session token gets
+// a dedicated connection, closed after use.
+func (s *Session) ensureAuth(ctx context.Context, p *actors.Pool, conn *actors.Conn, address string) (*actors.Conn, bool, error) {
+	var token AuthToken
+	if s.cfg.Auth != nil {
+		token = *s.cfg.Auth
+	} else {
+		t, err := s.driver.auth.GetAuthToken(ctx)
+		if err != nil {
+			p.Release(conn)
+			return nil, false, &ConnectivityError{Inner: fmt.Errorf("the auth token manager failed: %w", err)}
+		}
+		token = t
+	}
+	if conn.AuthMatches(token.Tokens) {
+		return conn, false, nil
+	}
+	if conn.Caps.Logon {
+		if err := conn.Reauthenticate(ctx, token.Tokens); err != nil {
+			p.Release(conn)
+			return nil, false, s.driver.authFailure(ctx, token, err, s.cfg.Auth == nil)
+		}
+		return conn, false, nil
+	}
+	if s.cfg.Auth == nil {
+		conn.Interrupt(errors.New("boltrx: the auth token changed; the server cannot re-authenticate (Bolt < 5.1)"))
+		p.Release(conn)
+		return nil, true, nil
+	}
+	p.Release(conn)
+	dedicated, err := s.driver.connectWith(ctx, address, token)
+	if err != nil {
+		return nil, false, err
+	}
+	dedicated.Dedicated = true
+	return dedicated, false, nil
 }
 
 // database is the database the session's work runs in: the configured

@@ -214,6 +214,9 @@ func (tx *ExplicitTransaction) endWith(ctx context.Context, bookmark string, err
 	}
 	tx.mu.Unlock()
 	tx.session.driver.routedError(tx.conn.Address, tx.database, err)
+	if tx.session.cfg.Auth == nil {
+		tx.session.driver.securityFeedback(ctx, tx.conn.Auth(), err)
+	}
 	tx.release()
 	tx.session.finish(ctx, nil, tx, tx.started, bookmark)
 	endOperation(tx.op, err)

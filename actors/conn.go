@@ -44,6 +44,9 @@ type Conn struct {
 	Hints    bolt.Hints // HELLO's connection hints
 	Created  time.Time
 	AuthUser string // principal of the token the connection authenticated with ("" = none)
+	// Dedicated connections belong to one session (its own credentials on
+	// a server without LOGON): they are closed after use, never pooled.
+	Dedicated bool
 
 	netConn net.Conn
 	fe      *bolt.Frontend
@@ -63,6 +66,7 @@ type Conn struct {
 	parent   context.Context // ctx of the latest Pipeline; nil once released
 	leasedAt time.Time       // guarded by the pool's lock
 
+	auth       atomic.Pointer[authState] // the token the connection is authenticated with
 	broken     atomic.Bool
 	brokenErr  error // set once before broken becomes true
 	onBroken   func(*Conn, error)
@@ -255,6 +259,14 @@ func (c *Conn) Interrupt(cause error) { c.fail(cause) }
 // Close says GOODBYE when it can and closes the socket, then waits for the
 // reader goroutine to exit.
 func (c *Conn) Close() {
+	c.CloseNoWait()
+	<-c.readerDone
+}
+
+// CloseNoWait is Close without waiting for the reader goroutine, which
+// exits on the closed socket: the way to close a connection from one of
+// its own handlers (they run on the reader goroutine).
+func (c *Conn) CloseNoWait() {
 	if !c.broken.Load() {
 		c.wmu.Lock()
 		c.smu.Lock()
@@ -267,7 +279,6 @@ func (c *Conn) Close() {
 		c.wmu.Unlock()
 	}
 	c.fail(ErrConnectionClosed)
-	<-c.readerDone
 }
 
 // fail marks the connection broken with err (the first cause wins), closes

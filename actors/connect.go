@@ -83,6 +83,7 @@ func Connect(ctx context.Context, address string, cfg ConnectConfig) (*Conn, err
 	if p, ok := cfg.Auth["principal"].(string); ok {
 		c.AuthUser = p
 	}
+	c.auth.Store(&cfg.Auth)
 	if err := c.hello(ctx, cfg); err != nil {
 		_ = netConn.Close()
 		return nil, err

@@ -358,6 +358,10 @@ func (p *Pool) expired(c *Conn) bool {
 // nothing pending is RESET first by its actor; a broken or expired one is
 // closed.
 func (p *Pool) Release(c *Conn) {
+	if c.Dedicated {
+		c.CloseNoWait() // Release may run on c's own reader goroutine
+		return
+	}
 	c.lastUsed.Store(time.Now().UnixNano())
 	c.forgetSpanParent()
 	if !c.Broken() && !c.Idle() {
