@@ -262,6 +262,9 @@ func (s *Session) acquire(ctx context.Context, bms Bookmarks) (*actors.Pool, *ac
 			s.homeDB = database
 		}
 	}
+	if op := telemetry.OperationFrom(ctx); op != nil && database != "" {
+		op.SetDatabase(database)
+	}
 	p, err := s.driver.pool(address)
 	if err != nil {
 		return nil, nil, "", err
