@@ -6,7 +6,7 @@ RUNS      ?= 3
 SCENARIO  ?= all
 PKGS      ?= ./...
 
-.PHONY: help demo test test-short bench bench-compare fuzz lint fmt
+.PHONY: help demo test test-short bench bench-compare bench-telemetry fuzz lint fmt testkit
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
@@ -26,6 +26,9 @@ bench: ## micro-benchmarks, then boltrx beside neo4j-go-driver v6 (bench/, RUNS 
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./packstream ./bolt ./e2e/graphdb ./e2e/generator
 	cd bench && $(GO) run . -runs $(RUNS)
 
+bench-telemetry: ## boltrx's latency and streaming with telemetry off, no-op, drop-all sampler and recording
+	cd bench && $(GO) run . -telemetry -runs $(RUNS)
+
 bench-compare: ## only the side-by-side figures: make bench-compare RUNS=5 SCENARIO=stream,heap
 	cd bench && $(GO) run . -runs $(RUNS) -scenario $(SCENARIO)
 
@@ -41,3 +44,12 @@ fmt: ## format all Go files
 	gofmt -w $$(git ls-files '*.go')
 
 STATICCHECK_VERSION ?= v0.8.2
+
+TESTKIT_DIR   ?=
+TESTKIT_TESTS ?=
+
+testkit: ## run testkit's stub tests against boltrx: make testkit TESTKIT_DIR=/path/to/testkit [TESTKIT_TESTS=tests.stub.x.y]
+	@test -n "$(TESTKIT_DIR)" || { echo "set TESTKIT_DIR to a testkit checkout (git clone https://github.com/neo4j-drivers/testkit)"; exit 2; }
+	@mkdir -p bin
+	$(GO) build -o bin/testkit-backend ./e2e/testkit-backend
+	e2e/testkit-backend/run-testkit.sh bin/testkit-backend $(TESTKIT_DIR) $(TESTKIT_TESTS)

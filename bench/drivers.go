@@ -26,8 +26,10 @@ type driverUnderTest interface {
 	// executeQuery runs a short query through ExecuteQuery.
 	executeQuery(ctx context.Context) error
 	// stream reads rows records of shape, calling each for every record,
-	// and returns how many arrived.
-	stream(ctx context.Context, shape generator.Shape, rows int, each func()) (int, error)
+	// and returns how many arrived. buffered lets the reactive path run
+	// up to 1000 records ahead of the consumer in its channel (throughput);
+	// unbuffered hands them over one at a time (memory).
+	stream(ctx context.Context, shape generator.Shape, rows int, buffered bool, each func()) (int, error)
 	close(ctx context.Context)
 }
 
@@ -35,10 +37,15 @@ const poolSize = 100
 
 type boltrxDriver struct{ d *boltrx.Driver }
 
-func newBoltrx(addr string) driverUnderTest {
+func newBoltrx(addr string) driverUnderTest { return newBoltrxWith(addr, nil) }
+
+func newBoltrxWith(addr string, configure func(*boltrx.Config)) driverUnderTest {
 	d, err := boltrx.NewDriver("bolt://"+addr, boltrx.NoAuth(), func(c *boltrx.Config) {
 		c.MaxConnectionPoolSize = poolSize
 		c.FetchSize = 1000
+		if configure != nil {
+			configure(c)
+		}
 	})
 	if err != nil {
 		panic(err)
@@ -67,7 +74,7 @@ func (b *boltrxDriver) executeQuery(ctx context.Context) error {
 	return err
 }
 
-func (b *boltrxDriver) stream(ctx context.Context, shape generator.Shape, rows int, each func()) (int, error) {
+func (b *boltrxDriver) stream(ctx context.Context, shape generator.Shape, rows int, buffered bool, each func()) (int, error) {
 	sess, err := b.d.NewSession(ctx, boltrx.SessionConfig{})
 	if err != nil {
 		return 0, err
@@ -75,7 +82,11 @@ func (b *boltrxDriver) stream(ctx context.Context, shape generator.Shape, rows i
 	defer sess.Close(ctx)
 	rr := sess.RunRx(ctx, "UNWIND range(1, $rows) AS i RETURN i", map[string]any{"rows": rows, "shape": string(shape)})
 	n := 0
-	for item := range rr.Records(rxgo.WithBufferedChannel(1000)).Observe() {
+	var opts []rxgo.Option
+	if buffered {
+		opts = append(opts, rxgo.WithBufferedChannel(1000))
+	}
+	for item := range rr.Records(opts...).Observe() {
 		if item.E != nil {
 			return n, item.E
 		}
@@ -118,7 +129,7 @@ func (o *officialDriver) executeQuery(ctx context.Context) error {
 	return err
 }
 
-func (o *officialDriver) stream(ctx context.Context, shape generator.Shape, rows int, each func()) (int, error) {
+func (o *officialDriver) stream(ctx context.Context, shape generator.Shape, rows int, _ bool, each func()) (int, error) {
 	sess := o.d.NewSession(ctx, neo4j.SessionConfig{})
 	defer sess.Close(ctx)
 	res, err := sess.Run(ctx, "UNWIND range(1, $rows) AS i RETURN i", map[string]any{"rows": rows, "shape": string(shape)})
@@ -186,7 +197,7 @@ func concurrent(ctx context.Context, d driverUnderTest) (float64, error) {
 func stream(shape generator.Shape, rows int) func(ctx context.Context, d driverUnderTest) (float64, error) {
 	return func(ctx context.Context, d driverUnderTest) (float64, error) {
 		start := time.Now()
-		n, err := d.stream(ctx, shape, rows, func() {})
+		n, err := d.stream(ctx, shape, rows, true, func() {})
 		if err != nil {
 			return 0, err
 		}
@@ -223,7 +234,7 @@ func slowConsumerPeakHeap(rows int) func(ctx context.Context, d driverUnderTest)
 			}
 		}()
 		i := 0
-		n, err := d.stream(ctx, generator.ShapeRows, rows, func() {
+		n, err := d.stream(ctx, generator.ShapeRows, rows, false, func() {
 			i++
 			if i%500 == 0 {
 				time.Sleep(time.Millisecond)

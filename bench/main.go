@@ -36,6 +36,7 @@ var (
 	rows      = flag.Int("rows", 1_000_000, "rows of the stream scenarios")
 	only      = flag.String("driver", "", "run only this driver (boltrx or official), e.g. while profiling")
 	cpuprof   = flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
+	otelMode  = flag.Bool("telemetry", false, "compare boltrx with telemetry off, no-op, drop-all and recording instead")
 )
 
 func main() {
@@ -61,6 +62,13 @@ func main() {
 		{name: "stream-delay", unit: "records/s", better: "higher", setup: startGen(generator.Config{Shape: generator.ShapeRows, FlushDelay: 2 * time.Millisecond}), run: stream(generator.ShapeRows, *rows)},
 		{name: "nodes", unit: "records/s", better: "higher", setup: startGen(generator.Config{Shape: generator.ShapeNodes}), run: stream(generator.ShapeNodes, 300_000)},
 		{name: "heap", unit: "MiB peak", better: "lower", setup: startGen(generator.Config{Shape: generator.ShapeRows}), run: slowConsumerPeakHeap(2_000_000)},
+	}
+	if *otelMode {
+		if err := compareTelemetry(ctx); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		return
 	}
 	want := map[string]bool{}
 	for _, s := range strings.Split(*scenarios, ",") {
