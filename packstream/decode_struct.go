@@ -122,11 +122,11 @@ func (d *Decoder) readStringList(depth int) ([]string, error) {
 	}
 	list := make([]string, 0, d.capacity(n, 1))
 	for i := 0; i < n; i++ {
-		s, err := d.ReadString()
+		s, err := d.stringView()
 		if err != nil {
 			return nil, err
 		}
-		list = append(list, s)
+		list = append(list, d.name(s))
 	}
 	return list, nil
 }
@@ -165,9 +165,11 @@ func (d *Decoder) readRelationship(start, fields, depth int) (Relationship, erro
 	if r.EndId, err = d.ReadInt(); err != nil {
 		return r, err
 	}
-	if r.Type, err = d.ReadString(); err != nil {
+	typ, err := d.stringView()
+	if err != nil {
 		return r, err
 	}
+	r.Type = d.name(typ)
 	if r.Props, err = d.readMap(depth); err != nil {
 		return r, err
 	}

@@ -140,7 +140,7 @@ func (d *Decoder) readMap(depth int) (map[string]any, error) {
 			d.off = start
 			return nil, err
 		}
-		m[string(key)] = v
+		m[d.name(key)] = v
 	}
 	return m, nil
 }

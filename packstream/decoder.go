@@ -23,6 +23,38 @@ type Decoder struct {
 
 	buf []byte
 	off int
+
+	// names shares one string between the equal short strings the
+	// decoder meets again and again (map keys, labels, relationship
+	// types), so each record does not allocate them anew.
+	names map[string]string
+}
+
+// Bounds of the name table: strings longer than maxNameLen are not shared,
+// and the table stops growing at maxNames entries (maps with unbounded
+// key sets must not grow it without end).
+const (
+	maxNameLen = 64
+	maxNames   = 1024
+)
+
+// name returns b as a string, shared with earlier equal names. b must be
+// valid UTF-8 (stringView checks it).
+func (d *Decoder) name(b []byte) string {
+	if len(b) > maxNameLen {
+		return string(b)
+	}
+	if s, ok := d.names[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if d.names == nil {
+		d.names = make(map[string]string, 16)
+	}
+	if len(d.names) < maxNames {
+		d.names[s] = s
+	}
+	return s
 }
 
 // Reset makes the decoder read buf from its start.
