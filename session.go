@@ -187,6 +187,9 @@ func (s *Session) begin(ctx context.Context, tx bool) (Bookmarks, error) {
 		if err := r.open.buffer(ctx); err != nil && ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
+		// The result is read to its end now: make sure the session no
+		// longer counts it as open, whatever the order its end arrived in.
+		s.send(&sessionDone{result: r.open})
 	}
 }
 
@@ -370,6 +373,50 @@ func (s *Session) txConfig(ctx context.Context, conn *actors.Conn, database stri
 	return tc, nil
 }
 
+// work is what an operation starts from: the bookmarks, a leased
+// connection to a member serving the session's database, and the
+// transaction fields of its RUN or BEGIN.
+type work struct {
+	bookmarks Bookmarks
+	pool      *actors.Pool
+	conn      *actors.Conn
+	database  string
+	tx        bolt.TxConfig
+}
+
+// startWork begins an operation in the session (tx: a transaction, not an
+// auto-commit query): the session actor's go-ahead, the bookmarks to start
+// from, a connection, and the transaction fields. On error nothing is
+// held.
+func (s *Session) startWork(ctx context.Context, tx bool, configurers []func(*TransactionConfig)) (work, error) {
+	txCfg, err := newTransactionConfig(configurers...)
+	if err != nil {
+		return work{}, err
+	}
+	own, err := s.begin(ctx, tx)
+	if err != nil {
+		return work{}, err
+	}
+	bms, err := s.startBookmarks(ctx, own)
+	if err != nil {
+		s.abandon()
+		return work{}, err
+	}
+	pool, conn, database, err := s.acquire(ctx, bms)
+	if err != nil {
+		s.abandon()
+		return work{}, err
+	}
+	setOperationServer(telemetry.OperationFrom(ctx), conn)
+	tc, err := s.txConfig(ctx, conn, database, bms, txCfg)
+	if err != nil {
+		pool.Release(conn)
+		s.abandon()
+		return work{}, err
+	}
+	return work{bookmarks: bms, pool: pool, conn: conn, database: database, tx: tc}, nil
+}
+
 // Run runs query in an auto-commit transaction and returns its result,
 // whose records stream in batches as the caller reads them.
 func (s *Session) Run(ctx context.Context, query string, params map[string]any, configurers ...func(*TransactionConfig)) (*Result, error) {
@@ -383,38 +430,21 @@ func (s *Session) Run(ctx context.Context, query string, params map[string]any, 
 }
 
 func (s *Session) run(ctx context.Context, op *telemetry.Operation, query string, params map[string]any, configurers ...func(*TransactionConfig)) (*Result, error) {
-	txCfg, err := newTransactionConfig(configurers...)
+	w, err := s.startWork(ctx, false, configurers)
 	if err != nil {
 		return nil, err
 	}
-	own, err := s.begin(ctx, false)
-	if err != nil {
-		return nil, err
-	}
-	bms, err := s.startBookmarks(ctx, own)
-	if err != nil {
-		s.abandon()
-		return nil, err
-	}
-	pool, conn, database, err := s.acquire(ctx, bms)
-	if err != nil {
-		s.abandon()
-		return nil, err
-	}
-	setOperationServer(op, conn)
-	tc, err := s.txConfig(ctx, conn, database, bms, txCfg)
-	if err != nil {
-		pool.Release(conn)
-		s.abandon()
-		return nil, err
-	}
+	pool, conn, database, bms, tc := w.pool, w.conn, w.database, w.bookmarks, w.tx
 	r := newResult(ctx, s, nil, pool, conn, query, params, bms)
 	r.op, r.database = op, database
+	// Register the result before its RUN goes out: its end, reported
+	// from the connection's reader goroutine, must reach the session
+	// actor after this (mailboxes keep order).
+	s.send(&sessionStarted{result: r})
 	if err := r.start(ctx, &bolt.Run{Query: query, Params: params, TxConfig: tc}, nil, s.telemetry(conn, bolt.TelemetryImplicitTx), int64(s.fetchSize)); err != nil {
-		s.abandon()
+		s.send(&sessionDone{result: r})
 		return nil, err
 	}
-	s.send(&sessionStarted{result: r})
 	return r, nil
 }
 
@@ -468,31 +498,11 @@ func (s *Session) BeginTransaction(ctx context.Context, configurers ...func(*Tra
 // beginTx opens a transaction. lazy pipelines BEGIN with the first RUN
 // (managed transactions) instead of waiting for its answer.
 func (s *Session) beginTx(ctx context.Context, lazy bool, configurers ...func(*TransactionConfig)) (*ExplicitTransaction, error) {
-	txCfg, err := newTransactionConfig(configurers...)
+	w, err := s.startWork(ctx, true, configurers)
 	if err != nil {
 		return nil, err
 	}
-	own, err := s.begin(ctx, true)
-	if err != nil {
-		return nil, err
-	}
-	bms, err := s.startBookmarks(ctx, own)
-	if err != nil {
-		s.abandon()
-		return nil, err
-	}
-	pool, conn, database, err := s.acquire(ctx, bms)
-	if err != nil {
-		s.abandon()
-		return nil, err
-	}
-	setOperationServer(telemetry.OperationFrom(ctx), conn)
-	tc, err := s.txConfig(ctx, conn, database, bms, txCfg)
-	if err != nil {
-		pool.Release(conn)
-		s.abandon()
-		return nil, err
-	}
+	pool, conn, database, bms, tc := w.pool, w.conn, w.database, w.bookmarks, w.tx
 	tx := &ExplicitTransaction{session: s, pool: pool, conn: conn, started: bms, spanCtx: ctx, database: database}
 	begin := &bolt.Begin{TxConfig: tc}
 	if lazy {
