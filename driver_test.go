@@ -565,3 +565,56 @@ S: SUCCESS {"server": "Neo4j/3.5.0", "connection_id": "bolt-1"}
 		t.Fatalf("Run with a database on Bolt 3 = %v", err)
 	}
 }
+
+func TestRecvTimeoutHintBreaksAStalledConnection(t *testing.T) {
+	srv := boltstub.Start(t, head5+`
+C: HELLO ...
+S: SUCCESS {"server": "Neo4j/5.20.0", "connection_id": "bolt-1", "hints": {"connection.recv_timeout_seconds": 1}}
+C: LOGON ...
+S: SUCCESS {}
+C: RUN "RETURN 1" {} {}
+C: PULL {"n": 1000}
+stall
+`)
+	drv := newDriver(t, srv.Addr())
+	ctx := ctxT(t)
+	sess, _ := drv.NewSession(ctx, boltrx.SessionConfig{})
+	defer sess.Close(ctx)
+	res, err := sess.Run(ctx, "RETURN 1", nil)
+	if err == nil {
+		_, err = res.Collect(ctx)
+	}
+	if !boltrx.IsConnectivityError(err) || !strings.Contains(err.Error(), "recv_timeout") {
+		t.Fatalf("a server silent past its recv timeout: %v", err)
+	}
+}
+
+func TestRecvTimeoutHintIsKeptAliveByNoops(t *testing.T) {
+	srv := boltstub.Start(t, head5+`
+C: HELLO ...
+S: SUCCESS {"server": "Neo4j/5.20.0", "connection_id": "bolt-1", "hints": {"connection.recv_timeout_seconds": 1}}
+C: LOGON ...
+S: SUCCESS {}
+C: RUN "RETURN 1" {} {}
+C: PULL {"n": 1000}
+S: SUCCESS {"fields": ["1"]}
+sleep 600ms
+noop
+sleep 600ms
+noop
+sleep 600ms
+S: RECORD [1]
+S: SUCCESS {}
+`)
+	drv := newDriver(t, srv.Addr())
+	ctx := ctxT(t)
+	sess, _ := drv.NewSession(ctx, boltrx.SessionConfig{})
+	defer sess.Close(ctx)
+	res, err := sess.Run(ctx, "RETURN 1", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := res.Single(ctx); err != nil {
+		t.Fatalf("NOOPs every 600 ms did not keep the connection alive under a 1 s hint: %v", err)
+	}
+}

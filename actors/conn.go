@@ -67,6 +67,10 @@ type Conn struct {
 	leasedAt time.Time       // guarded by the pool's lock
 
 	auth       atomic.Pointer[authState] // the token the connection is authenticated with
+	// recvTimeout is the server's connection.recv_timeout_seconds hint
+	// (0: none); awaiting says a request awaits its answer.
+	recvTimeout time.Duration
+	awaiting    atomic.Bool
 	broken     atomic.Bool
 	brokenErr  error // set once before broken becomes true
 	onBroken   func(*Conn, error)
@@ -92,7 +96,7 @@ func newConn(address string, netConn net.Conn, caps *bolt.Capabilities, log *slo
 		Caps:       caps,
 		Created:    time.Now(),
 		netConn:    netConn,
-		fe:         bolt.NewFrontend(netConn, caps, 0),
+		fe:         nil, // set below: reads go through the stall guard
 		log:        log,
 		msgLog:     msgLog,
 		sm:         bolt.NewStateMachine(caps),
@@ -102,8 +106,44 @@ func newConn(address string, netConn net.Conn, caps *bolt.Capabilities, log *slo
 	if tel.Enabled() {
 		c.telAttrs = connAttrs(address, netConn, caps.Version)
 	}
+	c.fe = bolt.NewFrontend(stallGuard{c}, caps, 0)
 	c.lastUsed.Store(c.Created.UnixNano())
 	return c
+}
+
+// stallGuard is the connection's socket as its Frontend sees it: while a
+// request awaits its answer and the server gave a recv-timeout hint, every
+// read that brings bytes (a NOOP keep-alive included) moves the read
+// deadline on, so only a server silent for the whole hinted time breaks
+// the connection.
+type stallGuard struct{ c *Conn }
+
+func (g stallGuard) Read(p []byte) (int, error) {
+	n, err := g.c.netConn.Read(p)
+	if n > 0 && g.c.recvTimeout > 0 && g.c.awaiting.Load() {
+		_ = g.c.netConn.SetReadDeadline(time.Now().Add(g.c.recvTimeout))
+	}
+	return n, err
+}
+
+func (g stallGuard) Write(p []byte) (int, error) { return g.c.netConn.Write(p) }
+
+// armStallGuardLocked starts or stops the recv-timeout clock as requests
+// await answers or not; c.smu is held.
+func (c *Conn) armStallGuardLocked() {
+	if c.recvTimeout <= 0 {
+		return
+	}
+	awaiting := c.head < len(c.pending)
+	if awaiting == c.awaiting.Load() {
+		return
+	}
+	c.awaiting.Store(awaiting)
+	if awaiting {
+		_ = c.netConn.SetReadDeadline(time.Now().Add(c.recvTimeout))
+	} else {
+		_ = c.netConn.SetReadDeadline(time.Time{})
+	}
 }
 
 // start runs the reader goroutine. Setup (HELLO, LOGON) happens before,
@@ -183,6 +223,7 @@ func (c *Conn) writeLocked(ctx context.Context, reqs []bolt.Request, hs []stream
 		}
 		c.pending = append(c.pending, pr)
 	}
+	c.armStallGuardLocked()
 	c.smu.Unlock()
 	for _, req := range reqs {
 		if c.msgLog {
@@ -317,6 +358,10 @@ func (c *Conn) readLoop() {
 	for {
 		if err := c.fe.Receive(&resp); err != nil {
 			if !c.broken.Load() {
+				var ne net.Error
+				if errors.As(err, &ne) && ne.Timeout() && c.recvTimeout > 0 {
+					err = fmt.Errorf("the server sent nothing for %v, its connection.recv_timeout_seconds hint: the connection is stale: %w", c.recvTimeout, err)
+				}
 				c.fail(&IOError{Address: c.Address, Op: "read", Err: err})
 			}
 			return
@@ -346,6 +391,7 @@ func (c *Conn) readLoop() {
 		if c.head == len(c.pending) {
 			c.pending, c.head = c.pending[:0], 0
 		}
+		c.armStallGuardLocked()
 		c.smu.Unlock()
 		if c.msgLog {
 			c.log.Debug("bolt S", "address", c.Address, "message", resp.Kind.String())

@@ -88,6 +88,7 @@ func Connect(ctx context.Context, address string, cfg ConnectConfig) (*Conn, err
 		_ = netConn.Close()
 		return nil, err
 	}
+	c.recvTimeout = time.Duration(c.Hints.RecvTimeoutSeconds) * time.Second
 	c.start()
 	return c, nil
 }
