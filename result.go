@@ -102,6 +102,7 @@ func (r *Result) onStreamDone(s *streams.Stream, outcome streams.Outcome) {
 		return
 	}
 	sum, _ := s.Summary()
+	r.session.learnHome(sum.Database)
 	r.session.finish(context.Background(), r, nil, r.started, sum.Bookmark)
 	r.pool.Release(r.conn)
 	if err := s.Err(); err != nil && !errors.Is(err, streams.ErrCancelled) {
@@ -324,6 +325,9 @@ type beginHandler struct{ tx *ExplicitTransaction }
 func (h *beginHandler) OnRecord([]any) {}
 
 func (h *beginHandler) OnSummary(resp *bolt.Response) {
+	if resp.Kind == bolt.ResponseSuccess {
+		h.tx.session.learnHome(resp.Success.Database)
+	}
 	if resp.Kind == bolt.ResponseFailure {
 		f := resp.Failure
 		h.tx.markFailed(mapFailure(&f))

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"strconv"
+	"sync/atomic"
 
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/boltrx/boltrx/actors"
@@ -38,7 +39,7 @@ type Session struct {
 	final     Bookmarks     // the bookmarks at Close, read after stopped
 	// homeDB is the home database a routing driver resolved for the
 	// session (no DatabaseName): pinned for its later work.
-	homeDB string
+	homeDB atomic.Pointer[string]
 }
 
 // NewSession returns a session with the given configuration. Use
@@ -262,7 +263,7 @@ func (s *Session) acquire(ctx context.Context, bms Bookmarks) (*actors.Pool, *ac
 			return nil, nil, "", routingError(err)
 		}
 		if s.cfg.DatabaseName == "" {
-			s.homeDB = database
+			s.homeDB.Store(&database)
 		}
 	}
 	if op := telemetry.OperationFrom(ctx); op != nil && database != "" {
@@ -338,7 +339,32 @@ func (s *Session) database() string {
 	if s.cfg.DatabaseName != "" {
 		return s.cfg.DatabaseName
 	}
-	return s.homeDB
+	if home := s.homeDB.Load(); home != nil {
+		return *home
+	}
+	return ""
+}
+
+// serverResolvesHome reports whether work on conn goes without a
+// database so that the server resolves the home database itself: a
+// session without DatabaseName, on a 5.8+ server whose cluster routes on
+// the server side (the ssr.enabled hint).
+func (s *Session) serverResolvesHome(conn *actors.Conn) bool {
+	return s.cfg.DatabaseName == "" && conn.Caps.HomeDatabaseHint && conn.Hints.SSREnabled
+}
+
+// learnHome records the home database a 5.8+ server named in the SUCCESS
+// of BEGIN or RUN: the session pins it, and the driver's cache of home
+// databases follows it when it changed on the server.
+func (s *Session) learnHome(db string) {
+	if db == "" || s.cfg.DatabaseName != "" || s.driver.router == nil {
+		return
+	}
+	if home := s.homeDB.Load(); home != nil && *home == db {
+		return
+	}
+	s.homeDB.Store(&db)
+	s.driver.router.SetHomeDatabase("", s.cfg.ImpersonatedUser, db)
 }
 
 // txConfig builds the transaction fields of RUN/BEGIN; with trace
@@ -359,8 +385,10 @@ func (s *Session) txConfig(ctx context.Context, conn *actors.Conn, database stri
 		tc.Mode = bolt.ModeRead
 	}
 	caps := conn.Caps
-	if tc.Database != "" && !caps.Database && s.cfg.DatabaseName == "" {
-		tc.Database = "" // a home database a 3.x routing table named
+	if tc.Database != "" && s.cfg.DatabaseName == "" && (!caps.Database || s.serverResolvesHome(conn)) {
+		// A home database a 3.x routing table named, or one a 5.8+
+		// server resolves itself (it says which in BEGIN/RUN SUCCESS).
+		tc.Database = ""
 	}
 	switch {
 	case tc.Database != "" && !caps.Database:
@@ -518,7 +546,11 @@ func (s *Session) beginTx(ctx context.Context, lazy bool, configurers ...func(*T
 	if tel := s.telemetry(conn, bolt.TelemetryExplicitTx); tel != nil {
 		reqs = []bolt.Request{tel, begin}
 	}
-	if _, err := conn.Call(ctx, reqs...); err != nil {
+	out, err := conn.Call(ctx, reqs...)
+	if err == nil {
+		s.learnHome(out[len(out)-1].Database)
+	}
+	if err != nil {
 		err = tx.mapError(err)
 		s.driver.routedError(conn.Address, database, err)
 		tx.release()
