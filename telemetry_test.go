@@ -51,7 +51,7 @@ func tree(h *telemetrytest.Harness, root trace.Span, show ...string) string {
 			attrs := telemetrytest.Attrs(s)
 			for _, k := range show {
 				if v, ok := attrs[attributeKey(k)]; ok {
-					fmt.Fprintf(&b, " %s=%s", k, v.Emit())
+					fmt.Fprintf(&b, " %s=%s", k, v.String())
 				}
 			}
 			if s.Status().Code.String() == "Error" {

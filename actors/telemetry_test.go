@@ -365,7 +365,7 @@ func wantSpanAttrs(t *testing.T, sp sdktrace.ReadOnlySpan, want ...attribute.Key
 	got := telemetrytest.Attrs(sp)
 	for _, kv := range want {
 		if v, ok := got[kv.Key]; !ok || v != kv.Value {
-			t.Errorf("%s: %s = %s, want %s", sp.Name(), kv.Key, v.Emit(), kv.Value.Emit())
+			t.Errorf("%s: %s = %s, want %s", sp.Name(), kv.Key, v.String(), kv.Value.String())
 		}
 	}
 }

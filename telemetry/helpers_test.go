@@ -40,11 +40,11 @@ func wantAttrs(t *testing.T, s sdktrace.ReadOnlySpan, want ...attribute.KeyValue
 	for _, kv := range want {
 		v, ok := got[kv.Key]
 		if !ok {
-			t.Errorf("span %q: no attribute %s (want %s)", s.Name(), kv.Key, kv.Value.Emit())
+			t.Errorf("span %q: no attribute %s (want %s)", s.Name(), kv.Key, kv.Value.String())
 			continue
 		}
 		if v != kv.Value {
-			t.Errorf("span %q: %s = %s, want %s", s.Name(), kv.Key, v.Emit(), kv.Value.Emit())
+			t.Errorf("span %q: %s = %s, want %s", s.Name(), kv.Key, v.String(), kv.Value.String())
 		}
 	}
 }
@@ -55,7 +55,7 @@ func noAttrs(t *testing.T, s sdktrace.ReadOnlySpan, keys ...attribute.Key) {
 	got := telemetrytest.Attrs(s)
 	for _, k := range keys {
 		if v, ok := got[k]; ok {
-			t.Errorf("span %q: unexpected %s = %s", s.Name(), k, v.Emit())
+			t.Errorf("span %q: unexpected %s = %s", s.Name(), k, v.String())
 		}
 	}
 }

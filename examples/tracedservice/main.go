@@ -220,7 +220,7 @@ func keyAttributes(s sdktrace.ReadOnlySpan) string {
 	for _, kv := range s.Attributes() {
 		switch kv.Key {
 		case "db.operation.name", "db.namespace", "server.port", "bolt.pull.records", "bolt.has_more", "neo4j.retry.attempt", "bolt.protocol.version":
-			parts = append(parts, fmt.Sprintf("%s=%s", kv.Key, kv.Value.Emit()))
+			parts = append(parts, fmt.Sprintf("%s=%s", kv.Key, kv.Value.String()))
 		}
 	}
 	if len(parts) == 0 {

@@ -80,11 +80,11 @@ func (h *Harness) AssertNoValue(t testing.TB, secret string) {
 		check(s.Name(), "name", s.Name())
 		check(s.Name(), "status", s.Status().Description)
 		for _, kv := range s.Attributes() {
-			check(s.Name(), string(kv.Key), kv.Value.Emit())
+			check(s.Name(), string(kv.Key), kv.Value.String())
 		}
 		for _, e := range s.Events() {
 			for _, kv := range e.Attributes {
-				check(s.Name(), e.Name+"."+string(kv.Key), kv.Value.Emit())
+				check(s.Name(), e.Name+"."+string(kv.Key), kv.Value.String())
 			}
 		}
 	}
