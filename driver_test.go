@@ -11,6 +11,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/boltrx/boltrx"
+	"github.com/boltrx/boltrx/bolt"
 	"github.com/boltrx/boltrx/e2e/boltstub"
 )
 
@@ -616,5 +617,47 @@ S: SUCCESS {}
 	}
 	if _, err := res.Single(ctx); err != nil {
 		t.Fatalf("NOOPs every 600 ms did not keep the connection alive under a 1 s hint: %v", err)
+	}
+}
+
+func TestMalformedResponseBreaksOnlyItsConnection(t *testing.T) {
+	srv := boltstub.Start(t, head5+`
+connection 1
+`+hello5+`
+C: RUN "RETURN 1" {} {}
+C: PULL {"n": 1000}
+S: SUCCESS {"fields": ["x"]}
+raw 00 03 b1 71 c5 00 00
+expect close
+
+connection 2
+`+hello5+`
+C: RUN "RETURN 2" {} {}
+C: PULL {"n": 1000}
+S: SUCCESS {"fields": ["x"]}
+S: RECORD [2]
+S: SUCCESS {}
+`)
+	drv := newDriver(t, srv.Addr())
+	ctx := ctxT(t)
+	sess, _ := drv.NewSession(ctx, boltrx.SessionConfig{})
+	res, err := sess.Run(ctx, "RETURN 1", nil)
+	if err == nil {
+		_, err = res.Collect(ctx)
+	}
+	var perr *bolt.ProtocolError
+	if !boltrx.IsConnectivityError(err) || !errors.As(err, &perr) {
+		t.Fatalf("a RECORD with an unknown marker gave %v (%T), want a ConnectivityError wrapping a *bolt.ProtocolError", err, err)
+	}
+	sess.Close(ctx)
+	// The broken connection was dropped; the next session gets a new one.
+	sess2, _ := drv.NewSession(ctx, boltrx.SessionConfig{})
+	defer sess2.Close(ctx)
+	res, err = sess2.Run(ctx, "RETURN 2", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec, err := res.Single(ctx); err != nil || rec.Values[0] != int64(2) {
+		t.Fatalf("the next session: %v, %v", rec, err)
 	}
 }

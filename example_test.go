@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/reactivex/rxgo/v2"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 
 	"github.com/boltrx/boltrx"
 	"github.com/boltrx/boltrx/e2e/cluster"
@@ -198,4 +200,34 @@ func ExampleBookmarkManager() {
 	})
 	fmt.Println(text)
 	// Output: hello
+}
+
+func Example_telemetry() {
+	uri, stop := exampleServer()
+	defer stop()
+	ctx := context.Background()
+
+	// Any OpenTelemetry TracerProvider: here one that keeps spans in
+	// memory. Leave Config.TracerProvider nil to use otel's global one.
+	recorder := tracetest.NewSpanRecorder()
+	provider := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(recorder))
+	defer provider.Shutdown(ctx)
+	driver, _ := boltrx.NewDriver(uri, boltrx.NoAuth(), func(c *boltrx.Config) {
+		c.TracerProvider = provider
+		c.QueryTextInSpans = true // opt in to db.query.text; parameters are never recorded
+	})
+	defer driver.Close(ctx)
+
+	ctx, span := provider.Tracer("my-service").Start(ctx, "handle request")
+	_, _ = driver.ExecuteQuery(ctx, "RETURN 1", nil)
+	span.End()
+
+	for _, s := range recorder.Ended() {
+		if s.Name() == "RUN" || s.Name() == "COMMIT" {
+			fmt.Println(s.Name(), "is a child of the request's trace:", s.SpanContext().TraceID() == span.SpanContext().TraceID())
+		}
+	}
+	// Output:
+	// RUN is a child of the request's trace: true
+	// COMMIT is a child of the request's trace: true
 }

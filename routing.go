@@ -10,6 +10,7 @@ import (
 	"github.com/boltrx/boltrx/bolt"
 	"github.com/boltrx/boltrx/router"
 	"github.com/boltrx/boltrx/streams"
+	"github.com/boltrx/boltrx/telemetry"
 )
 
 // startRouter starts the routing actors of a neo4j:// driver.
@@ -65,6 +66,15 @@ func isFatalRoutingError(err error) bool {
 // fetchRoutingTable asks the router at address for req.Database's table:
 // ROUTE on 4.3+, the routing procedures before.
 func (d *Driver) fetchRoutingTable(ctx context.Context, address string, req router.Request) (*bolt.RoutingTable, error) {
+	// The router's fetch context keeps the values of the caller whose
+	// lookup started the refresh: the route span is a child of its span.
+	ctx, op := d.tel.StartOperation(ctx, telemetry.KindRoute, telemetry.OperationAttrs{Database: req.Database})
+	table, err := d.fetchRoutingTableFrom(ctx, address, req)
+	endOperation(op, err)
+	return table, err
+}
+
+func (d *Driver) fetchRoutingTableFrom(ctx context.Context, address string, req router.Request) (*bolt.RoutingTable, error) {
 	p, err := d.pool(address)
 	if err != nil {
 		return nil, err
@@ -74,6 +84,7 @@ func (d *Driver) fetchRoutingTable(ctx context.Context, address string, req rout
 		return nil, acquireErr(err)
 	}
 	defer p.Release(conn)
+	setOperationServer(telemetry.OperationFrom(ctx), conn)
 	routing := d.routingContext(address)
 	caps := conn.Caps
 	switch {

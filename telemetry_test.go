@@ -15,6 +15,7 @@ import (
 
 	"github.com/boltrx/boltrx"
 	"github.com/boltrx/boltrx/e2e/boltstub"
+	"github.com/boltrx/boltrx/e2e/cluster"
 	"github.com/boltrx/boltrx/telemetry"
 	"github.com/boltrx/boltrx/telemetry/telemetrytest"
 )
@@ -263,4 +264,48 @@ S: SUCCESS {}
 		t.Errorf("span tree:\n%s\nwant the query span (ended with the cancellation) holding RUN, the PULLs and the DISCARD", got)
 	}
 	h.AssertAllEnded(t)
+}
+
+func TestSpansOfRoutingRefreshUnderTheQuery(t *testing.T) {
+	c := cluster.StartT(t, cluster.Config{Members: 3})
+	h := telemetrytest.New(t, telemetry.Config{})
+	drv, err := boltrx.NewDriver("neo4j://"+c.Addr(0), boltrx.NoAuth(), func(cfg *boltrx.Config) {
+		cfg.TracerProvider, cfg.MeterProvider = h.TracerProvider, h.MeterProvider
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, root := h.TracerProvider.Tracer("test").Start(ctxT(t), "request")
+	if _, err := drv.ExecuteQuery(ctx, "RETURN 1", nil); err != nil {
+		t.Fatal(err)
+	}
+	drv.Close(ctx)
+	root.End()
+	got := tree(h, root)
+	// The table is fetched inside the first attempt, before its work: a
+	// route span holding the ROUTE (and the connection it opened).
+	if !strings.Contains(got, "  attempt neo4j\n    route\n      acquire\n        HELLO\n        LOGON\n      ROUTE\n") {
+		t.Errorf("span tree:\n%s\nwant a route span with ROUTE under the first attempt", got)
+	}
+	h.AssertAllEnded(t)
+}
+
+func TestTraceparentGoesIntoTransactionMetadata(t *testing.T) {
+	srv := boltstub.Start(t, head5+hello5+`
+C: BEGIN {"tx_metadata": {"app": "shop", "traceparent": any string}}
+S: SUCCESS {}
+C: ROLLBACK
+S: SUCCESS {}
+`)
+	drv, _, ctx, root := tracedDriver(t, srv.Addr(), func(c *boltrx.Config) { c.PropagateTraceContext = true })
+	defer root.End()
+	sess, _ := drv.NewSession(ctx, boltrx.SessionConfig{})
+	defer sess.Close(ctx)
+	tx, err := sess.BeginTransaction(ctx, boltrx.WithTxMetadata(map[string]any{"app": "shop"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
 }
