@@ -167,10 +167,10 @@ func (r *Result) fill(ctx context.Context) bool {
 			// connection closed by the server) is the result's end.
 			if err != io.EOF {
 				r.err = err
-			} else {
-				// Wait for the bookkeeping of the end (bookmark, release).
-				_ = r.stream.Wait(ctx)
 			}
+			// Wait for the bookkeeping of the end (bookmark, connection
+			// back in its pool, span ended), after an error too.
+			_ = r.stream.Wait(ctx)
 			return false
 		}
 		r.batch, r.pos = batch, 0
