@@ -410,10 +410,12 @@ type IOError struct {
 	Err     error
 }
 
+// Error describes the failure.
 func (e *IOError) Error() string {
 	return fmt.Sprintf("boltrx: %s %s: %v", e.Op, e.Address, e.Err)
 }
 
+// Unwrap returns the underlying cause.
 func (e *IOError) Unwrap() error { return e.Err }
 
 // syncHandler turns a request's answer into a blocking call.

@@ -24,6 +24,7 @@ type AcquisitionTimeoutError struct {
 	MaxSize int
 }
 
+// Error describes the failure.
 func (e *AcquisitionTimeoutError) Error() string {
 	return fmt.Sprintf("boltrx: no connection to %s within the acquisition timeout %v: all %d connections of the pool are in use (raise MaxConnectionPoolSize or ConnectionAcquisitionTimeout, or close sessions and consume results sooner)",
 		e.Address, e.Timeout, e.MaxSize)

@@ -29,6 +29,7 @@ type UnavailableError struct {
 	Causes   []error
 }
 
+// Error describes the failure.
 func (e *UnavailableError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "router: no routing table for %s", databaseLabel(e.Database))
@@ -55,6 +56,7 @@ type FetchError struct {
 	Err    error
 }
 
+// Error describes the failure.
 func (e *FetchError) Error() string {
 	return fmt.Sprintf("router %s: %v", e.Router, e.Err)
 }
@@ -71,6 +73,7 @@ type InvalidTableError struct {
 	Reason string
 }
 
+// Error describes the failure.
 func (e *InvalidTableError) Error() string {
 	return fmt.Sprintf("router %s sent an invalid routing table: %s", e.Router, e.Reason)
 }
@@ -86,6 +89,7 @@ type ResolveError struct {
 	Err     error
 }
 
+// Error describes the failure.
 func (e *ResolveError) Error() string {
 	return fmt.Sprintf("resolving the initial router %s: %v", e.Address, e.Err)
 }
@@ -101,6 +105,7 @@ type NoServersError struct {
 	Mode     AccessMode
 }
 
+// Error describes the failure.
 func (e *NoServersError) Error() string {
 	role := "reader"
 	if e.Mode == Write {
