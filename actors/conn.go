@@ -66,17 +66,17 @@ type Conn struct {
 	parent   context.Context // ctx of the latest Pipeline; nil once released
 	leasedAt time.Time       // guarded by the pool's lock
 
-	auth       atomic.Pointer[authState] // the token the connection is authenticated with
+	auth atomic.Pointer[authState] // the token the connection is authenticated with
 	// recvTimeout is the server's connection.recv_timeout_seconds hint
 	// (0: none); awaiting says a request awaits its answer.
 	recvTimeout time.Duration
 	awaiting    atomic.Bool
-	broken     atomic.Bool
-	brokenErr  error // set once before broken becomes true
-	onBroken   func(*Conn, error)
-	readerDone chan struct{}
-	lastUsed   atomic.Int64 // unix nanos of the last release
-	pid        atomic.Pointer[connPID]
+	broken      atomic.Bool
+	brokenErr   error // set once before broken becomes true
+	onBroken    func(*Conn, error)
+	readerDone  chan struct{}
+	lastUsed    atomic.Int64 // unix nanos of the last release
+	pid         atomic.Pointer[connPID]
 }
 
 // pendingRequest is a request written and not yet answered: the handler
