@@ -661,3 +661,35 @@ S: SUCCESS {}
 		t.Fatalf("the next session: %v, %v", rec, err)
 	}
 }
+
+func TestPolyfilledGqlStatusSaysWhetherThereWereRecords(t *testing.T) {
+	srv := boltstub.Start(t, head5+hello5+`
+C: RUN "RETURN 1" {} {}
+C: PULL {"n": 1000}
+S: SUCCESS {"fields": ["1"]}
+S: RECORD [1]
+S: SUCCESS {"type": "r"}
+C: RUN "MATCH (n:None) RETURN n" {} {}
+C: PULL {"n": 1000}
+S: SUCCESS {"fields": ["n"]}
+S: SUCCESS {"type": "r"}
+`)
+	drv := newDriver(t, srv.Addr())
+	ctx := ctxT(t)
+	sess, _ := drv.NewSession(ctx, boltrx.SessionConfig{})
+	defer sess.Close(ctx)
+	for _, c := range []struct{ query, want string }{{"RETURN 1", "00000"}, {"MATCH (n:None) RETURN n", "02000"}} {
+		query, want := c.query, c.want
+		res, err := sess.Run(ctx, query, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum, err := res.Consume(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := sum.GqlStatusObjects()[0].GqlStatus(); got != want {
+			t.Errorf("%s: first GQL status %s, want %s (5.4 sends no statuses: the driver derives them)", query, got, want)
+		}
+	}
+}

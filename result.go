@@ -314,6 +314,7 @@ func (r *Result) Summary() ResultSummary {
 			Protocol:      r.conn.Version,
 			Run:           &sum,
 			End:           &sum,
+			HadRecords:    r.stream.Received() > 0,
 		})
 	})
 	return r.summary

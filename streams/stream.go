@@ -105,6 +105,7 @@ type Stream struct {
 	summary      bolt.Success // RUN metadata merged with the final PULL/DISCARD metadata
 	pulls        int          // PULL requests sent, for tests and demos
 	lastBatch    int          // records in the last slab handed out
+	received     int64        // RECORDs received
 	failed       bool         // a FAILURE arrived
 	broken       bool         // the connection broke
 	waiting      bool         // the consumer sleeps on wake
@@ -277,6 +278,14 @@ func (s *Stream) Pulls() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.pulls
+}
+
+// Received returns how many records the server has sent so far, those
+// dropped after a cancellation included.
+func (s *Stream) Received() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.received
 }
 
 // Queued returns how many records wait for the consumer.
@@ -468,6 +477,7 @@ type pullHandler Stream
 func (h *pullHandler) OnRecord(values []any) {
 	s := (*Stream)(h)
 	s.mu.Lock()
+	s.received++
 	if s.cancelled || s.finished {
 		s.mu.Unlock()
 		return
