@@ -693,3 +693,44 @@ S: SUCCESS {"type": "r"}
 		}
 	}
 }
+
+func TestReadingAConsumedResultIsAUsageError(t *testing.T) {
+	srv := boltstub.Start(t, head5+hello5+`
+C: RUN "RETURN 1" {} {}
+C: PULL {"n": 1000}
+S: SUCCESS {"fields": ["1"]}
+S: RECORD [1]
+S: SUCCESS {}
+C: BEGIN {}
+S: SUCCESS {}
+C: RUN "RETURN 2" {} {}
+C: PULL {"n": 1000}
+S: SUCCESS {"fields": ["2"], "qid": 0}
+S: RECORD [2]
+S: SUCCESS {}
+C: COMMIT
+S: SUCCESS {"bookmark": "bm"}
+`)
+	drv := newDriver(t, srv.Addr())
+	ctx := ctxT(t)
+	sess, _ := drv.NewSession(ctx, boltrx.SessionConfig{})
+	defer sess.Close(ctx)
+	res, _ := sess.Run(ctx, "RETURN 1", nil)
+	if _, err := res.Consume(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if res.Next(ctx) || !errors.Is(res.Err(), boltrx.ErrResultConsumed) {
+		t.Fatalf("Next after Consume = true or Err %v, want ErrResultConsumed", res.Err())
+	}
+	if _, err := res.Consume(ctx); err != nil {
+		t.Fatalf("a second Consume: %v", err)
+	}
+	tx, _ := sess.BeginTransaction(ctx)
+	inTx, _ := tx.Run(ctx, "RETURN 2", nil)
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := inTx.Peek(ctx); ok || !errors.Is(inTx.Err(), boltrx.ErrResultConsumed) {
+		t.Fatalf("Peek after the transaction ended: ok=%v, Err %v", ok, inTx.Err())
+	}
+}

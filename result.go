@@ -33,6 +33,9 @@ type Result struct {
 	current *Record
 	err     error
 	ended   bool // Next returned false
+	// consumed: Consume ran, or the result's transaction ended; reading
+	// records is a usage error from then on.
+	consumed bool
 	peeked  bool
 	// drained: the stream was read to its end into batch (buffer), whose
 	// records still come out of Next; drainErr ends them.
@@ -132,6 +135,9 @@ func (r *Result) Keys(ctx context.Context) ([]string, error) {
 // Next advances to the next record and reports whether there is one.
 // After false, Err tells whether the result ended with an error.
 func (r *Result) Next(ctx context.Context) bool {
+	if r.refuseConsumed() {
+		return false
+	}
 	if r.peeked {
 		r.peeked = false
 		r.current = &r.batch[r.pos-1]
@@ -181,6 +187,9 @@ func (r *Result) fill(ctx context.Context) bool {
 // Peek returns the next record without moving past it, or nil and false
 // at the end.
 func (r *Result) Peek(ctx context.Context) (*Record, bool) {
+	if r.refuseConsumed() {
+		return nil, false
+	}
 	if r.peeked {
 		return &r.batch[r.pos-1], true
 	}
@@ -204,6 +213,16 @@ func (r *Result) NextRecord(ctx context.Context, record **Record) bool {
 	ok := r.Next(ctx)
 	*record = r.current
 	return ok
+}
+
+// refuseConsumed makes reading a consumed result fail with a usage error.
+func (r *Result) refuseConsumed() bool {
+	if !r.consumed {
+		return false
+	}
+	r.current = nil
+	r.err = usageErrorOf(ErrResultConsumed, "boltrx: the result was consumed (Consume, or the end of its transaction): read its records before, or keep what Collect returned")
+	return true
 }
 
 // Record returns the current record (after Next returned true).
@@ -250,6 +269,10 @@ func (r *Result) Single(ctx context.Context) (*Record, error) {
 // Consume discards the remaining records (on the server, without sending
 // them) and returns the summary.
 func (r *Result) Consume(ctx context.Context) (ResultSummary, error) {
+	if r.consumed && r.err != nil && errors.Is(r.err, ErrResultConsumed) {
+		r.err = nil // a refused read does not make the summary fail
+	}
+	r.consumed = true
 	if !r.ended && r.drained {
 		r.ended = true
 		r.batch, r.pos, r.current = nil, 0, nil
