@@ -36,7 +36,7 @@ type Result struct {
 	// consumed: Consume ran, or the result's transaction ended; reading
 	// records is a usage error from then on.
 	consumed bool
-	peeked  bool
+	peeked   bool
 	// drained: the stream was read to its end into batch (buffer), whose
 	// records still come out of Next; drainErr ends them.
 	drained  bool
