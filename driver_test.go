@@ -734,3 +734,41 @@ S: SUCCESS {"bookmark": "bm"}
 		t.Fatalf("Peek after the transaction ended: ok=%v, Err %v", ok, inTx.Err())
 	}
 }
+
+func TestFailedTransactionRefusesFurtherWork(t *testing.T) {
+	srv := boltstub.Start(t, head5+`
+anytime
+  C: RESET
+  S: SUCCESS {}
+end
+`+hello5+`
+C: BEGIN {}
+S: SUCCESS {}
+C: RUN "invalid" {} {}
+C: PULL {"n": 1000}
+S: FAILURE {"code": "Neo.ClientError.MadeUp.Code", "message": "no"}
+S: IGNORED
+`)
+	drv := newDriver(t, srv.Addr())
+	ctx := ctxT(t)
+	sess, _ := drv.NewSession(ctx, boltrx.SessionConfig{})
+	defer sess.Close(ctx)
+	tx, _ := sess.BeginTransaction(ctx)
+	res, err := tx.Run(ctx, "invalid", nil)
+	if err == nil {
+		_, err = res.Collect(ctx)
+	}
+	var ne *boltrx.Neo4jError
+	if !errors.As(err, &ne) || ne.Code != "Neo.ClientError.MadeUp.Code" {
+		t.Fatalf("the failing query: %v", err)
+	}
+	if _, err := tx.Run(ctx, "RETURN 1", nil); !errors.Is(err, boltrx.ErrTransactionTerminated) || !errors.As(err, &ne) {
+		t.Fatalf("Run after the failure = %v, want ErrTransactionTerminated wrapping the failure", err)
+	}
+	if err := tx.Commit(ctx); !errors.Is(err, boltrx.ErrTransactionTerminated) {
+		t.Fatalf("Commit after the failure = %v, want ErrTransactionTerminated", err)
+	}
+	if err := tx.Close(ctx); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+}

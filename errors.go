@@ -319,6 +319,9 @@ var (
 	ErrSessionClosed     error = &usageKind{"boltrx: session closed"}
 	ErrTransactionClosed error = &usageKind{"boltrx: transaction closed"}
 	ErrResultConsumed    error = &usageKind{"boltrx: result consumed"}
+	// ErrTransactionTerminated: an earlier failure terminated the
+	// transaction; it can only be rolled back (or closed).
+	ErrTransactionTerminated error = &usageKind{"boltrx: transaction terminated"}
 )
 
 // UsageError reports a mistake in how the driver was used: an invalid

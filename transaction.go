@@ -3,6 +3,7 @@ package boltrx
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 
 	"github.com/boltrx/boltrx/actors"
@@ -75,7 +76,7 @@ func (tx *ExplicitTransaction) Run(ctx context.Context, query string, params map
 	failed := tx.failed
 	tx.mu.Unlock()
 	if failed != nil {
-		return nil, usageErrorf("boltrx: the transaction failed earlier (%v): roll it back", failed)
+		return nil, terminatedError(failed)
 	}
 	if !tx.conn.Caps.PullN {
 		// Bolt 3 has one open result per transaction: read the previous
@@ -111,6 +112,18 @@ func (tx *ExplicitTransaction) openResults() []*Result {
 	return open
 }
 
+// terminatedError is the error of Run or Commit on a transaction an
+// earlier failure terminated. It matches ErrTransactionTerminated and
+// unwraps to that failure, so a managed transaction retries it when the
+// failure was retryable.
+func terminatedError(cause error) error {
+	return &UsageError{
+		Message: fmt.Sprintf("cannot use this transaction, because it has been terminated by an earlier failure (%v): roll it back or close it", cause),
+		kind:    ErrTransactionTerminated,
+		cause:   cause,
+	}
+}
+
 // settleResults ends every open result: its remaining records are
 // discarded; a result that failed fails the transaction.
 func (tx *ExplicitTransaction) settleResults(ctx context.Context) error {
@@ -133,7 +146,7 @@ func (tx *ExplicitTransaction) Commit(ctx context.Context) error {
 	}
 	if err := tx.settleResults(ctx); err != nil {
 		tx.endWith(ctx, "", err)
-		return err
+		return terminatedError(err)
 	}
 	reqs := []bolt.Request{&bolt.Commit{}}
 	if tx.pendingBegin != nil {
