@@ -67,24 +67,54 @@ for _ in $(seq 50); do
 	sleep 0.1
 done
 
+# runner runs one module like `python -m unittest -v` and then prints the
+# outcome per test method (not per subtest): an error in any subtest makes
+# the test an error, else a failure makes it failed; a test skipped before
+# running any subtest is skipped.
+runner='
+import sys, unittest
+rank = {"ok": 0, "skipped": 1, "failed": 2, "errors": 3}
+class Result(unittest.TextTestResult):
+    outcome = {}
+    def mark(self, test, kind):
+        key = test.id() if not hasattr(test, "test_case") else test.test_case.id()
+        if rank[kind] >= rank[self.outcome.get(key, "ok")]:
+            self.outcome[key] = kind
+    def startTest(self, test):
+        self.outcome.setdefault(test.id(), "ok")
+        super().startTest(test)
+    def addError(self, test, err):
+        self.mark(test, "errors"); super().addError(test, err)
+    def addFailure(self, test, err):
+        self.mark(test, "failed"); super().addFailure(test, err)
+    def addSkip(self, test, reason):
+        key = test.id() if not hasattr(test, "test_case") else test.test_case.id()
+        if self.outcome.get(key, "ok") == "ok" and not hasattr(test, "test_case"):
+            self.outcome[key] = "skipped"
+        super().addSkip(test, reason)
+    def addSubTest(self, test, subtest, err):
+        if err is not None:
+            self.mark(test, "errors" if not issubclass(err[0], test.failureException) else "failed")
+        super().addSubTest(test, subtest, err)
+suite = unittest.defaultTestLoader.loadTestsFromName(sys.argv[1])
+result = unittest.TextTestRunner(resultclass=Result, verbosity=2, stream=sys.stdout).run(suite)
+counts = [sum(1 for v in Result.outcome.values() if v == k) for k in ("ok", "failed", "errors", "skipped")]
+print("TESTKIT-COUNTS", *counts)
+'
+
 total_ok=0 total_failed=0 total_errors=0 total_skipped=0
 printf '%-72s %5s %6s %6s %7s\n' module ok failed errors skipped
 for m in "${modules[@]}"; do
 	log="$logs/$m.log"
 	(cd "$testkit" && TEST_DRIVER_NAME=${TESTKIT_DRIVER_NAME:-go} TEST_BACKEND_HOST=127.0.0.1 \
 		TEST_BACKEND_PORT="$port" TEST_STUB_HOST=127.0.0.1 \
-		exec setsid "$python" -m unittest -v "$m") >"$log" 2>&1 &
+		exec setsid "$python" -c "$runner" "$m") >"$log" 2>&1 &
 	module_pid=$!
 	wait "$module_pid"
 	module_pid=
-	ran=$(sed -n 's/^Ran \([0-9]*\) tests\{0,1\} in .*/\1/p' "$log" | tail -1)
-	result=$(grep -E '^(OK|FAILED)( \(.*\))?$' "$log" | tail -1)
-	count() { echo "$result" | sed -n "s/.*$1=\([0-9]*\).*/\1/p"; }
-	failed=$(count failures) errors=$(count errors) skipped=$(count skipped)
-	ran=${ran:-0} failed=${failed:-0} errors=${errors:-0} skipped=${skipped:-0}
-	if [ -z "$result" ]; then errors=$((errors + 1)); fi # the module did not even load
-	ok=$((ran - failed - errors - skipped))
-	if [ "$ok" -lt 0 ]; then ok=0; fi # failures count subtests, not tests
+	counts=$(sed -n 's/^TESTKIT-COUNTS //p' "$log" | tail -1)
+	if [ -z "$counts" ]; then counts="0 0 1 0"; fi # the module did not run to its end
+	read -r ok failed errors skipped <<<"$counts"
 	printf '%-72s %5d %6d %6d %7d\n' "${m#tests.stub.}" "$ok" "$failed" "$errors" "$skipped"
 	total_ok=$((total_ok + ok)) total_failed=$((total_failed + failed))
 	total_errors=$((total_errors + errors)) total_skipped=$((total_skipped + skipped))
