@@ -29,13 +29,14 @@ package main
 //     the fetch size.
 //   - AuthorizationExpiredTreatment: the driver does not act on
 //     Neo.ClientError.Security.AuthorizationExpired for other connections.
-//   - ConfHint:connection.recv_timeout_seconds: the hint is decoded but
-//     not applied to reads.
 //   - Detail:DefaultSecurityConfigValueEquality: a TLSConfig together with
 //     a +s/+ssc scheme is refused whatever its values.
 //   - Detail:NumberIsNumber: Go tells integers and floats apart.
 //   - Backend:MockTime: boltrx has no replaceable clock.
 var features = []string{
+	// The server's connection.recv_timeout_seconds hint: a connection
+	// silent that long while a request awaits its answer is stale.
+	"ConfHint:connection.recv_timeout_seconds",
 	// Functional features.
 	"Feature:API:BookmarkManager",
 	"Feature:API:ConnectionAcquisitionTimeout",
