@@ -66,7 +66,11 @@ func TestDriverLifecycleWithoutServer(t *testing.T) {
 		t.Error("a bolt+ssc driver is not encrypted")
 	}
 	// A direct driver has no routing table to show or refresh.
-	f.expect("BackendError", "GetRoutingTable", map[string]any{"driverId": driver, "database": nil})
+	var routers []string
+	f.expect("RoutingTable", "GetRoutingTable", map[string]any{"driverId": driver, "database": nil}).field(t, "routers", &routers)
+	if routers == nil || len(routers) != 0 {
+		t.Errorf("a direct driver's routers: %v, want []", routers)
+	}
 	var errorType string
 	f.expect("DriverError", "ForcedRoutingTableUpdate", map[string]any{"driverId": driver, "database": "adb"}).field(t, "errorType", &errorType)
 	if errorType != "UsageError" {
@@ -342,6 +346,10 @@ func TestRoutingTableHooks(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("routing table %+v, want %+v", got, want)
 	}
-	f.expect("BackendError", "GetRoutingTable", map[string]any{"driverId": driver, "database": "other"})
+	var readers []string
+	f.expect("RoutingTable", "GetRoutingTable", map[string]any{"driverId": driver, "database": "other"}).field(t, "readers", &readers)
+	if len(readers) != 0 {
+		t.Errorf("readers of a database without table: %v", readers)
+	}
 	f.expect("Driver", "DriverClose", map[string]any{"driverId": driver})
 }

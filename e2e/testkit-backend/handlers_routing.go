@@ -14,7 +14,10 @@ type routingTableData struct {
 }
 
 // getRoutingTable answers with the routing table the driver holds for a
-// database (Driver.RoutingTable); a null database is the home database.
+// database (Driver.RoutingTable); a null database is the home database. A
+// driver holding no table for the database (none fetched yet, or the last
+// refresh failed and dropped it) knows no member: the answer is an empty
+// table.
 func getRoutingTable(b *backend, req request) (string, any, error) {
 	var f struct {
 		Database *string `json:"database"`
@@ -29,7 +32,7 @@ func getRoutingTable(b *backend, req request) (string, any, error) {
 	}
 	t, ok := d.RoutingTable(database)
 	if !ok {
-		return "", nil, backendErrorf("GetRoutingTable: the driver holds no routing table for database %q", database)
+		t = boltrx.RoutingTable{Database: database}
 	}
 	return "RoutingTable", routingTableOf(t), nil
 }
