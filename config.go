@@ -46,6 +46,17 @@ type Config struct {
 	// (0) means 1000, FetchAll (or any negative value) fetches
 	// everything at once. Sessions may override it.
 	FetchSize int
+	// MaxFetchSize lets the batches of a result grow while its consumer
+	// takes records faster than the network brings them: after a batch
+	// during which the consumer had to wait, the next PULL asks for twice
+	// as many records, up to MaxFetchSize; after one during which it did
+	// not, half as many, down to FetchSize. A consumer slower than the
+	// server thus keeps pulling FetchSize records (and memory stays about
+	// two batches of FetchSize), while a fast one pays one network round
+	// trip per MaxFetchSize records. 0 (the default), or any value not
+	// above FetchSize, keeps every PULL at FetchSize, as other Neo4j
+	// drivers do. Sessions may override it.
+	MaxFetchSize int
 	// MaxConnectionPoolSize is the most connections kept per server.
 	// Negative means unlimited; 0 is invalid. Default 100.
 	MaxConnectionPoolSize int
@@ -253,6 +264,8 @@ type SessionConfig struct {
 	DatabaseName string
 	// FetchSize overrides Config.FetchSize; FetchDefault keeps it.
 	FetchSize int
+	// MaxFetchSize overrides Config.MaxFetchSize when it is not 0.
+	MaxFetchSize int
 	// ImpersonatedUser runs the session's work as another user (Bolt 4.4+).
 	ImpersonatedUser string
 	// BookmarkManager chains this session causally with others.

@@ -51,12 +51,14 @@ func newResult(_ context.Context, s *Session, tx *ExplicitTransaction, pool *act
 }
 
 // start sends [BEGIN +] RUN + PULL {n} in one write.
-func (r *Result) start(ctx context.Context, run *bolt.Run, begin *bolt.Begin, telemetry *bolt.Telemetry, fetchSize int64) error {
+func (r *Result) start(ctx context.Context, run *bolt.Run, begin *bolt.Begin, telemetry *bolt.Telemetry) error {
+	fetchSize, maxFetchSize := int64(r.session.fetchSize), int64(r.session.maxFetchSize)
 	if !r.conn.Caps.PullN {
 		fetchSize = bolt.All // Bolt 3 has only PULL_ALL
 	}
 	r.stream = streams.New(r.conn, streams.Options{
 		FetchSize:    fetchSize,
+		MaxFetchSize: maxFetchSize,
 		MapFailure:   mapFailure,
 		MapConnError: func(err error) error { return connectivityError(err) },
 		OnDone:       r.onStreamDone,

@@ -1,6 +1,7 @@
 package boltrx
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -34,9 +35,11 @@ type Session struct {
 	driver    *Driver
 	cfg       SessionConfig
 	fetchSize int
-	pid       *actor.PID
-	stopped   chan struct{} // closed when the session's actor has stopped
-	final     Bookmarks     // the bookmarks at Close, read after stopped
+	// maxFetchSize bounds the growth of batches (Config.MaxFetchSize).
+	maxFetchSize int
+	pid          *actor.PID
+	stopped      chan struct{} // closed when the session's actor has stopped
+	final        Bookmarks     // the bookmarks at Close, read after stopped
 	// homeDB is the home database a routing driver resolved for the
 	// session (no DatabaseName): pinned for its later work.
 	homeDB atomic.Pointer[string]
@@ -51,7 +54,7 @@ func (d *Driver) NewSession(ctx context.Context, cfg SessionConfig) (*Session, e
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	s := &Session{driver: d, cfg: cfg, fetchSize: cfg.effectiveFetchSize(d.cfg.FetchSize), stopped: make(chan struct{})}
+	s := &Session{driver: d, cfg: cfg, fetchSize: cfg.effectiveFetchSize(d.cfg.FetchSize), maxFetchSize: cmp.Or(cfg.MaxFetchSize, d.cfg.MaxFetchSize), stopped: make(chan struct{})}
 	state := &sessionActor{session: s, bookmarks: bookmarks.Combine(cfg.Bookmarks)}
 	s.pid = d.sys.Root.Spawn(actor.PropsFromProducer(func() actor.Actor { return state }))
 	return s, nil
@@ -469,7 +472,7 @@ func (s *Session) run(ctx context.Context, op *telemetry.Operation, query string
 	// from the connection's reader goroutine, must reach the session
 	// actor after this (mailboxes keep order).
 	s.send(&sessionStarted{result: r})
-	if err := r.start(ctx, &bolt.Run{Query: query, Params: params, TxConfig: tc}, nil, s.telemetry(conn, bolt.TelemetryImplicitTx), int64(s.fetchSize)); err != nil {
+	if err := r.start(ctx, &bolt.Run{Query: query, Params: params, TxConfig: tc}, nil, s.telemetry(conn, bolt.TelemetryImplicitTx)); err != nil {
 		s.send(&sessionDone{result: r})
 		return nil, err
 	}

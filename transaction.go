@@ -90,7 +90,7 @@ func (tx *ExplicitTransaction) Run(ctx context.Context, query string, params map
 	r.database = tx.database
 	begin, telemetry := tx.pendingBegin, tx.pendingTelemetry
 	tx.pendingBegin, tx.pendingTelemetry = nil, nil
-	if err := r.start(ctx, &bolt.Run{Query: query, Params: params}, begin, telemetry, int64(tx.session.fetchSize)); err != nil {
+	if err := r.start(ctx, &bolt.Run{Query: query, Params: params}, begin, telemetry); err != nil {
 		tx.markFailed(err)
 		return nil, err
 	}

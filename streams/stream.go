@@ -42,6 +42,15 @@ type Options struct {
 	// FetchSize is n of every PULL: how many records one batch holds.
 	// -1 asks for all records at once. 0 means DefaultFetchSize.
 	FetchSize int64
+	// MaxFetchSize lets batches grow while the consumer outpaces the
+	// network: when the consumer had to wait for records during a batch,
+	// the next PULL asks for twice as many, up to MaxFetchSize; when it did
+	// not, the next PULL asks for half as many, down to FetchSize. A
+	// consumer slower than the server therefore always pulls FetchSize
+	// records, and one that drains every batch pays one round trip per
+	// MaxFetchSize records instead of per FetchSize. 0, or anything not
+	// above FetchSize, keeps every PULL at FetchSize.
+	MaxFetchSize int64
 	// LowWatermark: when fewer records than this wait for the consumer and
 	// the server has more, the next PULL goes out. 0 means FetchSize/2
 	// (at least 1).
@@ -85,7 +94,8 @@ const DefaultFetchSize = 1000
 // queued at once; the next PULL goes out when the queue runs low while the
 // server has more, so the next batch arrives while the consumer works. A
 // consumer that stops taking records stops the PULLs: the queue holds at
-// most about one batch, and the consumer one more.
+// most about one batch, and the consumer one more. Batches are FetchSize
+// records, or up to MaxFetchSize while the consumer outpaces the network.
 type Stream struct {
 	conn Conn
 	opts Options
@@ -109,6 +119,8 @@ type Stream struct {
 	failed       bool         // a FAILURE arrived
 	broken       bool         // the connection broke
 	waiting      bool         // the consumer sleeps on wake
+	batchSize    int64        // n of the latest PULL
+	starved      bool         // the consumer waited for records since the latest PULL
 	wake         chan struct{}
 	keysReady    chan struct{}
 	done         chan struct{}
@@ -121,6 +133,9 @@ func New(conn Conn, opts Options) *Stream {
 	if opts.FetchSize == 0 {
 		opts.FetchSize = DefaultFetchSize
 	}
+	if opts.FetchSize < 0 || opts.MaxFetchSize < opts.FetchSize {
+		opts.MaxFetchSize = opts.FetchSize
+	}
 	if opts.LowWatermark <= 0 {
 		opts.LowWatermark = int(opts.FetchSize / 2)
 		if opts.LowWatermark < 1 {
@@ -131,6 +146,7 @@ func New(conn Conn, opts Options) *Stream {
 		conn:      conn,
 		opts:      opts,
 		qid:       bolt.LastQuery,
+		batchSize: opts.FetchSize,
 		wake:      make(chan struct{}, 1),
 		keysReady: make(chan struct{}),
 		done:      make(chan struct{}),
@@ -199,6 +215,9 @@ func (s *Stream) Next(ctx context.Context) ([]Record, error) {
 			return nil, err
 		}
 		s.waiting = true
+		if s.pullInFlight {
+			s.starved = true
+		}
 		s.mu.Unlock()
 		select {
 		case <-s.wake:
@@ -302,8 +321,8 @@ func (s *Stream) slabSize() int {
 	if size < first {
 		size = first
 	}
-	if s.opts.FetchSize > 0 && int64(size) > s.opts.FetchSize {
-		size = int(s.opts.FetchSize)
+	if s.batchSize > 0 && int64(size) > s.batchSize {
+		size = int(s.batchSize)
 	}
 	if size > most {
 		size = most
@@ -320,7 +339,15 @@ func (s *Stream) nextPullLocked() *bolt.Pull {
 	s.pullInFlight = true
 	s.pending++
 	s.pulls++
-	return &bolt.Pull{N: s.opts.FetchSize, Qid: s.qid}
+	if s.opts.MaxFetchSize > s.opts.FetchSize {
+		if s.starved {
+			s.batchSize = min(2*s.batchSize, s.opts.MaxFetchSize)
+		} else {
+			s.batchSize = max(s.batchSize/2, s.opts.FetchSize)
+		}
+		s.starved = false
+	}
+	return &bolt.Pull{N: s.batchSize, Qid: s.qid}
 }
 
 func (s *Stream) send(req bolt.Request) {

@@ -344,3 +344,102 @@ func TestRequestErrorEndsStream(t *testing.T) {
 		t.Fatalf("Next = %v", err)
 	}
 }
+
+// waitingNext calls Next on another goroutine and returns once the
+// consumer sleeps waiting for records.
+func waitingNext(t *testing.T, s *Stream) <-chan int {
+	t.Helper()
+	got := make(chan int, 1)
+	go func() {
+		batch, err := s.Next(context.Background())
+		if err != nil {
+			t.Error(err)
+		}
+		got <- len(batch)
+	}()
+	for {
+		s.mu.Lock()
+		waiting := s.waiting
+		s.mu.Unlock()
+		if waiting {
+			return got
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+func TestBatchesGrowWhileTheConsumerWaitsAndShrinkWhenItLags(t *testing.T) {
+	s, c, run, pull := start(t, Options{FetchSize: 4, MaxFetchSize: 16, LowWatermark: 1})
+	run.OnSummary(runSuccess("n"))
+	h := pull
+	next := 0
+	var sizes []int64
+	answer := func(records int, consumerWaits bool) {
+		t.Helper()
+		var got <-chan int
+		if consumerWaits {
+			got = waitingNext(t, s)
+		}
+		before := c.count()
+		feed(h, next, next+records)
+		next += records
+		h.OnSummary(hasMore())
+		if consumerWaits {
+			if n := <-got; n == 0 {
+				t.Fatal("the waiting consumer got no records")
+			}
+			// It may have woken on the first record: take the rest.
+			if s.Queued() > 0 {
+				takeAll3(t, s)
+			}
+		} else {
+			takeAll3(t, s)
+		}
+		if c.count() != before+1 {
+			t.Fatalf("requests = %d after a batch, want %d", c.count(), before+1)
+		}
+		req, ph := c.last()
+		h = ph
+		sizes = append(sizes, req.(*bolt.Pull).N)
+	}
+	// A consumer that waits for every batch doubles the batches up to
+	// MaxFetchSize.
+	answer(4, true)
+	answer(8, true)
+	answer(16, true)
+	// One that finds a full queue each time halves them back to FetchSize.
+	answer(16, false)
+	answer(8, false)
+	answer(4, false)
+	want := []int64{8, 16, 16, 8, 4, 4}
+	if len(sizes) != len(want) {
+		t.Fatalf("PULL sizes %v, want %v", sizes, want)
+	}
+	for i := range want {
+		if sizes[i] != want[i] {
+			t.Fatalf("PULL sizes %v, want %v", sizes, want)
+		}
+	}
+	h.OnSummary(final("bm"))
+	if _, err := s.Next(context.Background()); err != io.EOF {
+		t.Fatalf("Next at the end = %v", err)
+	}
+}
+
+func TestFixedBatchesWithoutMaxFetchSize(t *testing.T) {
+	s, c, run, pull := start(t, Options{FetchSize: 4, LowWatermark: 1})
+	run.OnSummary(runSuccess("n"))
+	got := waitingNext(t, s)
+	feed(pull, 0, 4)
+	pull.OnSummary(hasMore())
+	<-got
+	if s.Queued() > 0 {
+		takeAll3(t, s)
+	}
+	if c.count() != 1 {
+		t.Fatalf("requests = %d", c.count())
+	}
+	if req, _ := c.last(); req.(*bolt.Pull).N != 4 {
+		t.Fatalf("second PULL = %+v, want n=4 as the first", req)
+	}
+}
