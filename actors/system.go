@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
+	cmap "github.com/orcaman/concurrent-map"
 )
 
 // System is the protoactor actor system of one driver.
@@ -27,7 +28,34 @@ func NewSystem(log *slog.Logger) *System {
 		actor.WithDeadLetterThrottleInterval(time.Millisecond),
 		actor.WithDeadLetterRequestLogging(false),
 	)
+	shrinkRegistry(sys)
 	return &System{ActorSystem: sys, Log: log}
+}
+
+// registryBuckets is how many buckets the process registry of a driver's
+// actor system has. protoactor sizes the registry for millions of actors:
+// 1,024 buckets of 32 locked maps each, about 2.5 MB that stay live for
+// the system's lifetime and, through the GC's pacing, let as much garbage
+// pile up again before each collection. A driver runs tens of actors, and
+// a message to an actor does not look the registry up (its PID caches the
+// process), so a few buckets are plenty.
+const registryBuckets = 8
+
+// shrinkRegistry replaces the new system's process registry by a small
+// one holding the same processes (those protoactor registered at start).
+// It must run before anything else uses the system.
+func shrinkRegistry(sys *actor.ActorSystem) {
+	old := sys.ProcessRegistry.LocalPIDs
+	small := &actor.SliceMap{LocalPIDs: make([]cmap.ConcurrentMap, registryBuckets)}
+	for i := range small.LocalPIDs {
+		small.LocalPIDs[i] = cmap.New()
+	}
+	for _, bucket := range old.LocalPIDs {
+		for id, process := range bucket.Items() {
+			small.GetBucket(id).Set(id, process)
+		}
+	}
+	sys.ProcessRegistry.LocalPIDs = small
 }
 
 // Shutdown stops the actor system; call it after every actor stopped.
