@@ -236,6 +236,9 @@ func slowConsumerPeakHeap(rows int) func(ctx context.Context, d driverUnderTest)
 		i := 0
 		n, err := d.stream(ctx, generator.ShapeRows, rows, false, func() {
 			i++
+			if i == rows/2 && *heapprof != "" {
+				writeHeapProfile(*heapprof)
+			}
 			if i%500 == 0 {
 				time.Sleep(time.Millisecond)
 			}

@@ -19,6 +19,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/boltrx/boltrx"
 	"github.com/boltrx/boltrx/e2e/generator"
 )
 
@@ -28,14 +29,18 @@ type scenario struct {
 	better string // "higher" or "lower"
 	run    func(ctx context.Context, d driverUnderTest) (float64, error)
 	setup  func(ctx context.Context) (*generator.Server, error)
+	// configure adjusts boltrx's configuration for the scenario; nil
+	// keeps the common one (fetch size 1000, as the official driver).
+	configure func(*boltrx.Config)
 }
 
 var (
 	runs      = flag.Int("runs", 3, "runs per driver and scenario; the median is reported")
-	scenarios = flag.String("scenario", "all", "comma-separated scenarios: latency, concurrent, stream, stream-delay, nodes, heap")
+	scenarios = flag.String("scenario", "all", "comma-separated scenarios: latency, concurrent, stream, stream-delay, stream-delay-grow, nodes, heap")
 	rows      = flag.Int("rows", 1_000_000, "rows of the stream scenarios")
 	only      = flag.String("driver", "", "run only this driver (boltrx or official), e.g. while profiling")
 	cpuprof   = flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
+	heapprof  = flag.String("heapprofile", "", "write a heap profile, taken halfway through the heap scenario, to this file")
 	otelMode  = flag.Bool("telemetry", false, "compare boltrx with telemetry off, no-op, drop-all and recording instead")
 )
 
@@ -60,6 +65,7 @@ func main() {
 		{name: "concurrent", unit: "queries/s", better: "higher", setup: startGen(generator.Config{Rows: 1}), run: concurrent},
 		{name: "stream", unit: "records/s", better: "higher", setup: startGen(generator.Config{Shape: generator.ShapeRows}), run: stream(generator.ShapeRows, *rows)},
 		{name: "stream-delay", unit: "records/s", better: "higher", setup: startGen(generator.Config{Shape: generator.ShapeRows, FlushDelay: 2 * time.Millisecond}), run: stream(generator.ShapeRows, *rows)},
+		{name: "stream-delay-grow", unit: "records/s", better: "higher", setup: startGen(generator.Config{Shape: generator.ShapeRows, FlushDelay: 2 * time.Millisecond}), run: stream(generator.ShapeRows, *rows), configure: growBatches},
 		{name: "nodes", unit: "records/s", better: "higher", setup: startGen(generator.Config{Shape: generator.ShapeNodes}), run: stream(generator.ShapeNodes, 300_000)},
 		{name: "heap", unit: "MiB peak", better: "lower", setup: startGen(generator.Config{Shape: generator.ShapeRows}), run: slowConsumerPeakHeap(2_000_000)},
 	}
@@ -91,7 +97,7 @@ func main() {
 		results := map[string][]float64{}
 		var drivers []driverUnderTest
 		if *only != "official" {
-			drivers = append(drivers, newBoltrx(gen.Addr()))
+			drivers = append(drivers, newBoltrxWith(gen.Addr(), sc.configure))
 		}
 		if *only != "boltrx" {
 			drivers = append(drivers, newOfficial(gen.Addr()))
@@ -123,6 +129,11 @@ func main() {
 	tw.Flush()
 }
 
+// growBatches lets boltrx's batches grow from 1000 records up to 16,000
+// while the consumer outpaces the network (Config.MaxFetchSize); the
+// official driver has no such setting and keeps pulling 1000.
+func growBatches(c *boltrx.Config) { c.MaxFetchSize = 16_000 }
+
 func startGen(cfg generator.Config) func(ctx context.Context) (*generator.Server, error) {
 	return func(ctx context.Context) (*generator.Server, error) { return generator.Start(ctx, cfg) }
 }
@@ -144,4 +155,18 @@ func spread(xs []float64) string {
 	m := median(xs)
 	lo, hi := slices.Min(xs), slices.Max(xs)
 	return fmt.Sprintf("±%.0f%%", 50*(hi-lo)/m)
+}
+
+// writeHeapProfile writes the live heap (as of a fresh GC) to path.
+func writeHeapProfile(path string) {
+	runtime.GC()
+	f, err := os.Create(path)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return
+	}
+	defer f.Close()
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+	}
 }
