@@ -772,3 +772,35 @@ S: IGNORED
 		t.Fatalf("Close: %v", err)
 	}
 }
+
+func TestSessionCloseAfterFailedResultReportsNothing(t *testing.T) {
+	srv := boltstub.Start(t, head5+`
+anytime
+  C: RESET
+  S: SUCCESS {}
+end
+`+hello5+`
+C: RUN "RETURN x" {} {}
+C: PULL {"n": 1000}
+S: FAILURE {"code": "Neo.ClientError.Statement.SyntaxError", "message": "Variable x not defined"}
+S: IGNORED
+`)
+	drv := newDriver(t, srv.Addr())
+	ctx := ctxT(t)
+	sess, err := drv.NewSession(ctx, boltrx.SessionConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := sess.Run(ctx, "RETURN x", nil)
+	if err == nil {
+		_, err = res.Consume(ctx)
+	}
+	var ne *boltrx.Neo4jError
+	if !errors.As(err, &ne) || ne.Code != "Neo.ClientError.Statement.SyntaxError" {
+		t.Fatalf("err = %v, want the syntax error", err)
+	}
+	// The result reported its failure; closing the session is clean.
+	if err := sess.Close(ctx); err != nil {
+		t.Fatalf("Close = %v, want nil", err)
+	}
+}

@@ -576,7 +576,9 @@ func (s *Session) telemetry(conn *actors.Conn, api int64) *bolt.Telemetry {
 
 // Close ends the session: an open result is discarded, an open
 // transaction rolled back, and the session's actor stopped. Closing twice
-// does nothing.
+// does nothing. A failure of the open auto-commit result is the result's
+// to report (through Next, Err or Consume), not Close's: Close returns
+// only what goes wrong rolling back an open transaction.
 func (s *Session) Close(ctx context.Context) error {
 	if s == nil {
 		return nil
@@ -594,10 +596,12 @@ func (s *Session) Close(ctx context.Context) error {
 	}
 	var err error
 	if r.result != nil {
-		_, err = r.result.Consume(ctx)
+		if _, cerr := r.result.Consume(ctx); cerr != nil {
+			s.driver.sys.Log.Debug("session closed after its result failed", "error", cerr)
+		}
 	}
 	if r.tx != nil {
-		err = errors.Join(err, r.tx.Close(ctx))
+		err = r.tx.Close(ctx)
 	}
 	s.driver.sys.Root.Stop(s.pid)
 	<-s.stopped
