@@ -48,8 +48,12 @@ STATICCHECK_VERSION ?= v0.8.2
 TESTKIT_DIR   ?=
 TESTKIT_TESTS ?=
 
-testkit: ## run testkit's stub tests against boltrx: make testkit TESTKIT_DIR=/path/to/testkit [TESTKIT_TESTS=tests.stub.x.y]
+testkit: ## run testkit's stub tests against boltrx: make testkit TESTKIT_DIR=/path/to/testkit [TESTKIT_TESTS=tests.stub.x.y] [TESTKIT_JOBS=4]
 	@test -n "$(TESTKIT_DIR)" || { echo "set TESTKIT_DIR to a testkit checkout (git clone https://github.com/neo4j-drivers/testkit)"; exit 2; }
 	@mkdir -p bin
 	$(GO) build -o bin/testkit-backend ./e2e/testkit-backend
-	e2e/testkit-backend/run-testkit.sh bin/testkit-backend $(TESTKIT_DIR) $(TESTKIT_TESTS)
+	@if [ "$(TESTKIT_JOBS)" -gt 1 ] 2>/dev/null; then \
+		e2e/testkit-backend/run-testkit-parallel.sh $(TESTKIT_JOBS) bin/testkit-backend $(TESTKIT_DIR) $(TESTKIT_TESTS); \
+	else \
+		e2e/testkit-backend/run-testkit.sh bin/testkit-backend $(TESTKIT_DIR) $(TESTKIT_TESTS); \
+	fi
