@@ -248,27 +248,56 @@ func (s *Session) LastBookmarks() Bookmarks {
 // the URI's server for bolt://, from a member the router selects for
 // neo4j://. It returns the database the work runs in ("" = the server's
 // default). A session without a database runs in the user's home
-// database, which the router resolves once per user and caches.
+// database, which the session resolves once, with its own bookmarks, and
+// pins for its later work. The driver's cache of home databases (per
+// impersonated user) only serves as a guess for picking a server that
+// routes on the server side (5.8+ with ssr.enabled), which resolves the
+// home database itself; any other server makes the session ask a router.
 func (s *Session) acquire(ctx context.Context, bms Bookmarks) (*actors.Pool, *actors.Conn, string, error) {
-	address, database := s.driver.target.Address, s.database()
-	if r := s.driver.router; r != nil {
-		mode := router.Write
-		if s.cfg.AccessMode == AccessModeRead {
-			mode = router.Read
-		}
-		var err error
-		address, database, err = r.Select(ctx, mode, router.Request{
-			Database:         database,
-			ImpersonatedUser: s.cfg.ImpersonatedUser,
-			Bookmarks:        bms,
-		})
+	r := s.driver.router
+	if r == nil {
+		return s.acquireFrom(ctx, s.driver.target.Address, s.database())
+	}
+	mode := router.Write
+	if s.cfg.AccessMode == AccessModeRead {
+		mode = router.Read
+	}
+	req := router.Request{
+		Database:         s.database(),
+		ImpersonatedUser: s.cfg.ImpersonatedUser,
+		Bookmarks:        bms,
+	}
+	guess := false
+	if req.Database == "" {
+		_, guess = r.HomeDatabase("", s.cfg.ImpersonatedUser)
+		req.RefreshHome = !guess
+	}
+	for {
+		address, database, err := r.Select(ctx, mode, req)
 		if err != nil {
 			return nil, nil, "", routingError(err)
+		}
+		p, c, database, err := s.acquireFrom(ctx, address, database)
+		if err != nil {
+			return nil, nil, "", err
+		}
+		if guess && !s.serverResolvesHome(c) {
+			// The cached name was a guess the server cannot confirm:
+			// resolve the home database for this session.
+			p.Release(c)
+			guess, req.RefreshHome = false, true
+			continue
 		}
 		if s.cfg.DatabaseName == "" {
 			s.homeDB.Store(&database)
 		}
+		return p, c, database, nil
 	}
+}
+
+// acquireFrom leases an authenticated connection to address for work in
+// database.
+func (s *Session) acquireFrom(ctx context.Context, address, database string) (*actors.Pool, *actors.Conn, string, error) {
 	if op := telemetry.OperationFrom(ctx); op != nil && database != "" {
 		op.SetDatabase(database)
 	}

@@ -1,0 +1,142 @@
+package boltrx_test
+
+import (
+	"context"
+	"net"
+	"strings"
+	"testing"
+
+	"github.com/boltrx/boltrx"
+	"github.com/boltrx/boltrx/e2e/boltstub"
+)
+
+// startSelfRoutingStub serves script on a port chosen beforehand, with
+// $SELF in the script replaced by that "127.0.0.1:port": a server that
+// names itself in the routing tables it sends.
+func startSelfRoutingStub(t *testing.T, script string) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	sc, err := boltstub.Parse(strings.ReplaceAll(script, "$SELF", `"`+addr+`"`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := boltstub.Listen(addr, sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := srv.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	return addr
+}
+
+func routingDriver(t *testing.T, addr string) *boltrx.Driver {
+	t.Helper()
+	drv, err := boltrx.NewDriver("neo4j://"+addr, boltrx.BasicAuth("neo4j", "secret", ""), func(c *boltrx.Config) { c.UserAgent = "boltrx/test" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := drv.Close(context.Background()); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
+	return drv
+}
+
+func runOne(ctx context.Context, t *testing.T, drv *boltrx.Driver, cfg boltrx.SessionConfig, query string) {
+	t.Helper()
+	sess, err := drv.NewSession(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sess.Close(ctx)
+	res, err := sess.Run(ctx, query, nil)
+	if err != nil {
+		t.Fatalf("Run %q: %v", query, err)
+	}
+	if _, err := res.Consume(ctx); err != nil {
+		t.Fatalf("Consume %q: %v", query, err)
+	}
+}
+
+// Without server-side routing each session resolves the home database
+// itself, with its own bookmarks: the home database may have changed
+// since another session of the same user resolved it.
+func TestEachSessionResolvesItsHomeDatabase(t *testing.T) {
+	addr := startSelfRoutingStub(t, `
+bolt 4.4
+anytime
+  C: GOODBYE
+  close
+end
+anytime
+  C: RESET
+  S: SUCCESS {}
+end
+C: HELLO ...
+S: SUCCESS {"server": "Neo4j/4.4.0", "connection_id": "bolt-1"}
+C: ROUTE {"address": $SELF} [] {"imp_user": "alice"}
+S: SUCCESS {"rt": {"ttl": 1000, "db": "home1", "servers": [{"addresses": [$SELF], "role": "ROUTE"}, {"addresses": [$SELF], "role": "READ"}, {"addresses": [$SELF], "role": "WRITE"}]}}
+C: RUN "RETURN 1" {} {"db": "home1", "imp_user": "alice", "mode": "r"}
+C: PULL {"n": 1000}
+S: SUCCESS {"fields": ["1"]}
+S: RECORD [1]
+S: SUCCESS {"type": "r"}
+C: ROUTE {"address": $SELF} ["bm:1"] {"imp_user": "alice"}
+S: SUCCESS {"rt": {"ttl": 1000, "db": "home2", "servers": [{"addresses": [$SELF], "role": "ROUTE"}, {"addresses": [$SELF], "role": "READ"}, {"addresses": [$SELF], "role": "WRITE"}]}}
+C: RUN "RETURN 2" {} {"db": "home2", "imp_user": "alice", "mode": "r", "bookmarks": ["bm:1"]}
+C: PULL {"n": 1000}
+S: SUCCESS {"fields": ["2"]}
+S: RECORD [2]
+S: SUCCESS {"type": "r"}
+`)
+	drv := routingDriver(t, addr)
+	ctx := ctxT(t)
+	runOne(ctx, t, drv, boltrx.SessionConfig{AccessMode: boltrx.AccessModeRead, ImpersonatedUser: "alice"}, "RETURN 1")
+	runOne(ctx, t, drv, boltrx.SessionConfig{AccessMode: boltrx.AccessModeRead, ImpersonatedUser: "alice", Bookmarks: boltrx.Bookmarks{"bm:1"}}, "RETURN 2")
+}
+
+// Under server-side routing (5.8+, ssr.enabled) the server resolves the
+// home database: a later session uses the cached name to pick a server
+// and asks no router.
+func TestCachedHomeDatabaseServesServerSideRouting(t *testing.T) {
+	addr := startSelfRoutingStub(t, `
+bolt 5.8
+anytime
+  C: GOODBYE
+  close
+end
+anytime
+  C: RESET
+  S: SUCCESS {}
+end
+C: HELLO ...
+S: SUCCESS {"server": "Neo4j/5.26.0", "connection_id": "bolt-1", "hints": {"ssr.enabled": true}}
+C: LOGON ...
+S: SUCCESS {}
+C: ROUTE {"address": $SELF} [] {}
+S: SUCCESS {"rt": {"ttl": 1000, "db": "home1", "servers": [{"addresses": [$SELF], "role": "ROUTE"}, {"addresses": [$SELF], "role": "READ"}, {"addresses": [$SELF], "role": "WRITE"}]}}
+C: RUN "RETURN 1" {} {}
+C: PULL {"n": 1000}
+S: SUCCESS {"fields": ["1"], "db": "home1"}
+S: RECORD [1]
+S: SUCCESS {"type": "w"}
+C: RUN "RETURN 2" {} {}
+C: PULL {"n": 1000}
+S: SUCCESS {"fields": ["2"], "db": "home1"}
+S: RECORD [2]
+S: SUCCESS {"type": "w"}
+`)
+	drv := routingDriver(t, addr)
+	ctx := ctxT(t)
+	runOne(ctx, t, drv, boltrx.SessionConfig{}, "RETURN 1")
+	runOne(ctx, t, drv, boltrx.SessionConfig{}, "RETURN 2")
+}
