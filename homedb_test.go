@@ -11,8 +11,9 @@ import (
 )
 
 // startSelfRoutingStub serves script on a port chosen beforehand, with
-// $SELF in the script replaced by that "127.0.0.1:port": a server that
-// names itself in the routing tables it sends.
+// $SELF in the script replaced by that "127.0.0.1:port" (quoted) and
+// $PORT by the port: a server that names itself in the routing tables it
+// sends.
 func startSelfRoutingStub(t *testing.T, script string) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -21,7 +22,9 @@ func startSelfRoutingStub(t *testing.T, script string) string {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	sc, err := boltstub.Parse(strings.ReplaceAll(script, "$SELF", `"`+addr+`"`))
+	_, port, _ := net.SplitHostPort(addr)
+	script = strings.ReplaceAll(script, "$SELF", `"`+addr+`"`)
+	sc, err := boltstub.Parse(strings.ReplaceAll(script, "$PORT", port))
 	if err != nil {
 		t.Fatal(err)
 	}

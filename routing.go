@@ -25,6 +25,7 @@ func (d *Driver) startRouter() {
 	d.router = router.New(d.sys.ActorSystem, nil, router.Config{
 		InitialRouter: d.target.Address,
 		Resolve:       resolve,
+		LookupHost:    d.cfg.LookupHost,
 		Fetch:         d.fetchRoutingTable,
 		IsFatal:       isFatalRoutingError,
 		Load:          d.inUse,
@@ -85,7 +86,7 @@ func (d *Driver) fetchRoutingTableFrom(ctx context.Context, address string, req 
 	}
 	defer p.Release(conn)
 	setOperationServer(telemetry.OperationFrom(ctx), conn)
-	routing := d.routingContext(address)
+	routing := d.routingContext()
 	caps := conn.Caps
 	switch {
 	case caps.RouteMessage:
@@ -124,13 +125,15 @@ func (d *Driver) fetchRoutingTableFrom(ctx context.Context, address string, req 
 	return nil, fmt.Errorf("the server at %s speaks Bolt %v, which has no way to ask for a routing table", address, conn.Version)
 }
 
-// routingContext is the URI's routing context with the address asked.
-func (d *Driver) routingContext(address string) map[string]string {
+// routingContext is the URI's routing context with the URI's address,
+// whichever router is asked: the Bolt specification's "address the client
+// initially tries to connect with", as in HELLO.
+func (d *Driver) routingContext() map[string]string {
 	routing := make(map[string]string, len(d.target.RoutingContext)+1)
 	for k, v := range d.target.RoutingContext {
 		routing[k] = v
 	}
-	routing[routingContextAddressKey] = address
+	routing[routingContextAddressKey] = d.target.Address
 	return routing
 }
 
