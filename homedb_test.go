@@ -143,3 +143,47 @@ S: SUCCESS {"type": "w"}
 	runOne(ctx, t, drv, boltrx.SessionConfig{}, "RETURN 1")
 	runOne(ctx, t, drv, boltrx.SessionConfig{}, "RETURN 2")
 }
+
+// A home database resolved as "" (a server whose routing table names no
+// database) stays resolved for the session: its later work asks no
+// router again.
+func TestSessionKeepsAnUnnamedHomeDatabase(t *testing.T) {
+	addr := startSelfRoutingStub(t, `
+bolt 4.3
+anytime
+  C: GOODBYE
+  close
+end
+anytime
+  C: RESET
+  S: SUCCESS {}
+end
+C: HELLO ...
+S: SUCCESS {"server": "Neo4j/4.3.0", "connection_id": "bolt-1"}
+C: ROUTE {"address": $SELF} [] null
+S: SUCCESS {"rt": {"ttl": 1000, "servers": [{"addresses": [$SELF], "role": "ROUTE"}, {"addresses": [$SELF], "role": "READ"}, {"addresses": [$SELF], "role": "WRITE"}]}}
+repeat 2
+  C: RUN "RETURN 1" {} {}
+  C: PULL {"n": 1000}
+  S: SUCCESS {"fields": ["1"]}
+  S: RECORD [1]
+  S: SUCCESS {"type": "w"}
+end
+`)
+	drv := routingDriver(t, addr)
+	ctx := ctxT(t)
+	sess, err := drv.NewSession(ctx, boltrx.SessionConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sess.Close(ctx)
+	for range 2 {
+		res, err := sess.Run(ctx, "RETURN 1", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := res.Consume(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -267,8 +267,12 @@ func (s *Session) acquire(ctx context.Context, bms Bookmarks) (*actors.Pool, *ac
 		ImpersonatedUser: s.cfg.ImpersonatedUser,
 		Bookmarks:        bms,
 	}
+	// resolve: the session has no database and has not resolved its
+	// home database yet (it may have resolved it as "", the default
+	// database of a server that names none).
+	resolve := s.cfg.DatabaseName == "" && s.homeDB.Load() == nil
 	guess := false
-	if req.Database == "" {
+	if resolve {
 		_, guess = r.HomeDatabase("", s.cfg.ImpersonatedUser)
 		req.RefreshHome = !guess
 	}
@@ -288,7 +292,7 @@ func (s *Session) acquire(ctx context.Context, bms Bookmarks) (*actors.Pool, *ac
 			guess, req.RefreshHome = false, true
 			continue
 		}
-		if s.cfg.DatabaseName == "" {
+		if resolve {
 			s.homeDB.Store(&database)
 		}
 		return p, c, database, nil
