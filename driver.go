@@ -181,6 +181,41 @@ func (d *Driver) pool(address string) (*actors.Pool, error) {
 	return p, nil
 }
 
+// ConnectionPoolMetrics is a snapshot of the driver's connection pool
+// for one server.
+type ConnectionPoolMetrics struct {
+	// Address is the server's "host:port".
+	Address string
+	// InUse counts the connections leased to sessions and transactions,
+	// Idle those waiting in the pool, Opening those being dialled.
+	InUse, Idle, Opening int
+	// Waiting counts the callers waiting for a connection.
+	Waiting int
+	// Created and Closed count the connections opened and closed since
+	// the pool started.
+	Created, Closed int64
+}
+
+// ConnectionPoolMetrics returns a snapshot of the pool of connections to
+// address ("host:port", as the URI or a routing table names it), and
+// false when the driver has no pool for it (it never connected there, or
+// the driver is closed).
+func (d *Driver) ConnectionPoolMetrics(address string) (ConnectionPoolMetrics, bool) {
+	if d == nil {
+		return ConnectionPoolMetrics{}, false
+	}
+	d.mu.Lock()
+	p := d.pools[address]
+	closed := d.closed
+	d.mu.Unlock()
+	if p == nil || closed {
+		return ConnectionPoolMetrics{}, false
+	}
+	m := p.Metrics()
+	return ConnectionPoolMetrics{Address: m.Address, InUse: m.InUse, Idle: m.Idle, Opening: m.Opening,
+		Waiting: m.Waiting, Created: m.Created, Closed: m.Closed}, true
+}
+
 // connect opens one connection to address, authenticated with the
 // driver's token manager.
 func (d *Driver) connect(ctx context.Context, address string) (*actors.Conn, error) {

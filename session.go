@@ -276,14 +276,27 @@ func (s *Session) acquire(ctx context.Context, bms Bookmarks) (*actors.Pool, *ac
 		_, guess = r.HomeDatabase("", s.cfg.ImpersonatedUser)
 		req.RefreshHome = !guess
 	}
+	var failed map[string]error // members this acquisition could not reach
 	for {
 		address, database, err := r.Select(ctx, mode, req)
 		if err != nil {
 			return nil, nil, "", routingError(err)
 		}
+		if err := failed[address]; err != nil {
+			// Selected again after a refresh: nothing left to try.
+			return nil, nil, "", err
+		}
 		p, c, database, err := s.acquireFrom(ctx, address, database)
 		if err != nil {
-			return nil, nil, "", err
+			if !unreachable(ctx, err) {
+				return nil, nil, "", err
+			}
+			// The router forgot the member (routedError): try another.
+			if failed == nil {
+				failed = make(map[string]error)
+			}
+			failed[address] = err
+			continue
 		}
 		if guess && !s.serverResolvesHome(c) {
 			// The cached name was a guess the server cannot confirm:
@@ -297,6 +310,18 @@ func (s *Session) acquire(ctx context.Context, bms Bookmarks) (*actors.Pool, *ac
 		}
 		return p, c, database, nil
 	}
+}
+
+// unreachable reports an acquisition failure that says the member could
+// not be reached (a failed dial or handshake), rather than that the
+// caller's context ended or the member's pool stayed full.
+func unreachable(ctx context.Context, err error) bool {
+	var ce *ConnectivityError
+	if ctx.Err() != nil || !errors.As(err, &ce) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	_, full := errors.AsType[*actors.AcquisitionTimeoutError](err)
+	return !full
 }
 
 // acquireFrom leases an authenticated connection to address for work in

@@ -77,7 +77,11 @@ func TestDriverLifecycleWithoutServer(t *testing.T) {
 	if errorType != "UsageError" {
 		t.Errorf("ForcedRoutingTableUpdate on a direct driver: %s", errorType)
 	}
-	f.expect("BackendError", "GetConnectionPoolMetrics", map[string]any{"driverId": driver, "address": "localhost:1"})
+	var idle int
+	f.expect("ConnectionPoolMetrics", "GetConnectionPoolMetrics", map[string]any{"driverId": driver, "address": "localhost:1"}).field(t, "idle", &idle)
+	if idle != 0 {
+		t.Errorf("idle connections to an address never dialled: %d", idle)
+	}
 	f.expect("Driver", "DriverClose", map[string]any{"driverId": driver})
 	// Detail:ClosedDriverIsEncrypted
 	f.expect("DriverIsEncrypted", "CheckDriverIsEncrypted", map[string]any{"driverId": driver})

@@ -72,7 +72,7 @@ func init() {
 
 		"GetRoutingTable":          getRoutingTable,
 		"ForcedRoutingTableUpdate": forcedRoutingTableUpdate,
-		"GetConnectionPoolMetrics": unsupportedHook,
+		"GetConnectionPoolMetrics": getConnectionPoolMetrics,
 		"FakeTimeInstall":          unsupportedHook,
 		"FakeTimeTick":             unsupportedHook,
 		"FakeTimeUninstall":        unsupportedHook,
@@ -416,7 +416,7 @@ func checkDriverIsEncrypted(b *backend, req request) (string, any, error) {
 }
 
 // unsupportedHook answers the requests for test hooks boltrx does not
-// have (pool metrics, fake time). Their
+// have (fake time). Their
 // features are not declared, so testkit only sends them from tests that
 // do not check the feature.
 func unsupportedHook(_ *backend, req request) (string, any, error) {
@@ -425,8 +425,7 @@ func unsupportedHook(_ *backend, req request) (string, any, error) {
 
 // missingHooks says, per request, what boltrx would need to offer.
 var missingHooks = map[string]string{
-	"GetConnectionPoolMetrics": "boltrx exposes no connection pool metrics on the Driver",
-	"FakeTimeInstall":          "boltrx has no replaceable clock",
-	"FakeTimeTick":             "boltrx has no replaceable clock",
-	"FakeTimeUninstall":        "boltrx has no replaceable clock",
+	"FakeTimeInstall":   "boltrx has no replaceable clock",
+	"FakeTimeTick":      "boltrx has no replaceable clock",
+	"FakeTimeUninstall": "boltrx has no replaceable clock",
 }

@@ -3,6 +3,7 @@ package boltrx_test
 import (
 	"context"
 	"net"
+	"slices"
 	"strings"
 	"testing"
 
@@ -185,5 +186,55 @@ end
 		if _, err := res.Consume(ctx); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// A member that cannot be reached leaves the routing table and the
+// acquisition goes on with another member of the role.
+func TestAcquisitionSkipsAnUnreachableMember(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := ln.Addr().String()
+	ln.Close()
+	addr := startSelfRoutingStub(t, `
+bolt 5.4
+anytime
+  C: GOODBYE
+  close
+end
+anytime
+  C: RESET
+  S: SUCCESS {}
+end
+C: HELLO ...
+S: SUCCESS {"server": "Neo4j/5.20.0", "connection_id": "bolt-1"}
+C: LOGON ...
+S: SUCCESS {}
+C: ROUTE {"address": $SELF} [] {"db": "movies"}
+S: SUCCESS {"rt": {"ttl": 1000, "db": "movies", "servers": [{"addresses": [$SELF], "role": "ROUTE"}, {"addresses": [$SELF], "role": "READ"}, {"addresses": ["`+dead+`", $SELF], "role": "WRITE"}]}}
+repeat 3
+  C: RUN "RETURN 1" {} {"db": "movies"}
+  C: PULL {"n": 1000}
+  S: SUCCESS {"fields": ["1"]}
+  S: RECORD [1]
+  S: SUCCESS {"type": "w"}
+end
+`)
+	drv := routingDriver(t, addr)
+	ctx := ctxT(t)
+	for range 3 {
+		runOne(ctx, t, drv, boltrx.SessionConfig{DatabaseName: "movies"}, "RETURN 1")
+	}
+	if rt, _ := drv.RoutingTable("movies"); slices.Contains(rt.Writers, dead) {
+		t.Errorf("writers %v still hold the unreachable %s", rt.Writers, dead)
+	}
+	m, ok := drv.ConnectionPoolMetrics(addr)
+	if !ok || m.Idle != 1 || m.InUse != 0 || m.Created != 1 {
+		t.Errorf("ConnectionPoolMetrics(%s) = %+v, %v; want one idle connection", addr, m, ok)
+	}
+	if _, ok := drv.ConnectionPoolMetrics("127.0.0.1:1"); ok {
+		t.Error("ConnectionPoolMetrics of an address never dialled reports a pool")
 	}
 }
