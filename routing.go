@@ -248,9 +248,9 @@ func (d *Driver) RoutingTable(database string) (RoutingTable, bool) {
 	return RoutingTable{Database: t.Database, Routers: t.Routers, Readers: t.Readers, Writers: t.Writers, TTL: t.TTL, Expires: t.Expires}, true
 }
 
-// UpdateRoutingTable fetches database's routing table now ("" = the home
-// database), starting from bookmarks; it is a usage error on a driver
-// that does not route.
+// UpdateRoutingTable fetches database's routing table now, starting from
+// bookmarks; "" looks the home database up again and fetches its table.
+// It is a usage error on a driver that does not route.
 func (d *Driver) UpdateRoutingTable(ctx context.Context, database string, bookmarks Bookmarks) error {
 	if err := d.checkOpen(); err != nil {
 		return err
@@ -258,7 +258,7 @@ func (d *Driver) UpdateRoutingTable(ctx context.Context, database string, bookma
 	if d.router == nil {
 		return usageErrorf("boltrx: UpdateRoutingTable needs a neo4j:// URI; this driver talks to %s directly", d.Target())
 	}
-	if err := d.router.Refresh(ctx, router.Request{Database: database, Bookmarks: bookmarks}); err != nil {
+	if err := d.router.Refresh(ctx, router.Request{Database: database, Bookmarks: bookmarks, RefreshHome: database == ""}); err != nil {
 		return routingError(err)
 	}
 	return nil

@@ -238,3 +238,37 @@ end
 		t.Error("ConnectionPoolMetrics of an address never dialled reports a pool")
 	}
 }
+
+// UpdateRoutingTable of the home database ("") looks the home database up
+// again rather than refreshing the table of the name it had.
+func TestUpdateRoutingTableLooksTheHomeDatabaseUpAgain(t *testing.T) {
+	addr := startSelfRoutingStub(t, `
+bolt 5.4
+anytime
+  C: GOODBYE
+  close
+end
+anytime
+  C: RESET
+  S: SUCCESS {}
+end
+C: HELLO ...
+S: SUCCESS {"server": "Neo4j/5.20.0", "connection_id": "bolt-1"}
+C: LOGON ...
+S: SUCCESS {}
+C: ROUTE {"address": $SELF} [] {}
+S: SUCCESS {"rt": {"ttl": 1000, "db": "home1", "servers": [{"addresses": [$SELF], "role": "ROUTE"}, {"addresses": [$SELF], "role": "READ"}, {"addresses": [$SELF], "role": "WRITE"}]}}
+C: ROUTE {"address": $SELF} [] {}
+S: SUCCESS {"rt": {"ttl": 1000, "db": "home2", "servers": [{"addresses": [$SELF], "role": "ROUTE"}, {"addresses": [$SELF], "role": "READ"}, {"addresses": [$SELF], "role": "WRITE"}]}}
+`)
+	drv := routingDriver(t, addr)
+	ctx := ctxT(t)
+	for range 2 {
+		if err := drv.UpdateRoutingTable(ctx, "", nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, ok := drv.RoutingTable("home2"); !ok {
+		t.Error("no table for the home database the second lookup named")
+	}
+}
