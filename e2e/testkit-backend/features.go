@@ -33,12 +33,13 @@ package main
 //     a +s/+ssc scheme is refused whatever its values.
 //   - Detail:NumberIsNumber: Go tells integers and floats apart.
 //   - Backend:MockTime: boltrx has no replaceable clock.
-//   - Feature:Bolt:4.1: the handshake's four proposals are manifest v1,
-//     5.8-5.0, 4.4-4.0 and 3.0 (as in neo4j-go-driver v6): a server that
-//     reads no version ranges (Neo4j 4.0 and 4.1, and testkit's 4.1
-//     stub servers) sees 4.4 in the third, so 4.1 is never negotiated
-//     with them; Neo4j 4.0/4.1 get Bolt 3.0, testkit's 4.1-only stubs
-//     none. A fifth proposal (4.1 alone) does not fit.
+//   - Feature:Bolt:4.1, Feature:Bolt:4.2: the handshake's four proposals
+//     are manifest v1, 5.8-5.0, 4.4-4.0 and 3.0 (neo4j-go-driver v6 also
+//     leaves 4.1 out): a server that reads no version ranges (Neo4j 4.0
+//     to 4.2, and testkit's 4.1 and 4.2 stub servers) sees 4.4 in the
+//     third, so 4.1 and 4.2 are never negotiated with them: Neo4j gets
+//     Bolt 3.0, testkit's stubs that speak only 4.1 or 4.2 none. A fifth
+//     proposal (4.1 alone, which 4.2 servers also accept) does not fit.
 var features = []string{
 	// The server's connection.recv_timeout_seconds hint: a connection
 	// silent that long while a request awaits its answer is stale.
@@ -70,7 +71,6 @@ var features = []string{
 	"Feature:Auth:Kerberos",
 	"Feature:Auth:Managed",
 	"Feature:Bolt:3.0",
-	"Feature:Bolt:4.2",
 	"Feature:Bolt:4.3",
 	"Feature:Bolt:4.4",
 	"Feature:Bolt:5.0",
