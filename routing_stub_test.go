@@ -272,3 +272,41 @@ S: SUCCESS {"rt": {"ttl": 1000, "db": "home2", "servers": [{"addresses": [$SELF]
 		t.Error("no table for the home database the second lookup named")
 	}
 }
+
+// When every member of the role the table names fails, the acquisition
+// fails: it does not fetch a new table to look for more.
+func TestAcquisitionFailsWhenTheTablesMembersFail(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := ln.Addr().String()
+	ln.Close()
+	addr := startSelfRoutingStub(t, `
+bolt 5.4
+anytime
+  C: GOODBYE
+  close
+end
+anytime
+  C: RESET
+  S: SUCCESS {}
+end
+C: HELLO ...
+S: SUCCESS {"server": "Neo4j/5.20.0", "connection_id": "bolt-1"}
+C: LOGON ...
+S: SUCCESS {}
+C: ROUTE {"address": $SELF} [] {"db": "movies"}
+S: SUCCESS {"rt": {"ttl": 1000, "db": "movies", "servers": [{"addresses": [$SELF], "role": "ROUTE"}, {"addresses": [$SELF], "role": "READ"}, {"addresses": ["`+dead+`"], "role": "WRITE"}]}}
+`)
+	drv := routingDriver(t, addr)
+	ctx := ctxT(t)
+	sess, err := drv.NewSession(ctx, boltrx.SessionConfig{DatabaseName: "movies"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sess.Close(ctx)
+	if _, err := sess.Run(ctx, "RETURN 1", nil); !boltrx.IsConnectivityError(err) {
+		t.Fatalf("Run with the only writer down = %v, want a ConnectivityError", err)
+	}
+}

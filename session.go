@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
 	"strconv"
 	"sync/atomic"
 
@@ -286,12 +287,13 @@ func (s *Session) acquire(ctx context.Context, bms Bookmarks) (*actors.Pool, *ac
 			// Selected again after a refresh: nothing left to try.
 			return nil, nil, "", err
 		}
-		p, c, database, err := s.acquireFrom(ctx, address, database)
+		p, c, _, err := s.acquireFrom(ctx, address, database)
 		if err != nil {
-			if !unreachable(ctx, err) {
+			if !unreachable(ctx, err) || !hasOther(r, database, mode, address) {
 				return nil, nil, "", err
 			}
-			// The router forgot the member (routedError): try another.
+			// The router forgot the member (routedError): try another
+			// of the table's members for mode.
 			if failed == nil {
 				failed = make(map[string]error)
 			}
@@ -322,6 +324,21 @@ func unreachable(ctx context.Context, err error) bool {
 	}
 	_, full := errors.AsType[*actors.AcquisitionTimeoutError](err)
 	return !full
+}
+
+// hasOther reports whether database's table still names a member for
+// mode other than address. An acquisition tries the members the table
+// has; it does not refresh the table because they all failed.
+func hasOther(r *router.Router, database string, mode router.AccessMode, address string) bool {
+	t, ok := r.Table(database)
+	if !ok {
+		return false
+	}
+	members := t.Readers
+	if mode == router.Write {
+		members = t.Writers
+	}
+	return slices.ContainsFunc(members, func(m string) bool { return m != address })
 }
 
 // acquireFrom leases an authenticated connection to address for work in
