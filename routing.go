@@ -158,9 +158,10 @@ func routeError(err error) error {
 }
 
 // routedError tells the router what a failure on a routed connection
-// means: a member that cannot be reached leaves the tables; one that is
-// no longer the leader leaves the writers; a database that does not exist
-// leaves the map.
+// means: a member that cannot be reached, or whose database is
+// unavailable (DatabaseUnavailable: a store copy, say), leaves the
+// tables; one that is no longer the leader leaves the writers; a
+// database that does not exist leaves the map.
 func (d *Driver) routedError(address, database string, err error) {
 	if d.router == nil || err == nil {
 		return
@@ -173,6 +174,8 @@ func (d *Driver) routedError(address, database string, err error) {
 			d.router.ForgetWriter(database, address)
 		case "Neo.ClientError.Database.DatabaseNotFound":
 			d.router.ForgetDatabase(database)
+		case "Neo.TransientError.General.DatabaseUnavailable":
+			d.router.Forget(address)
 		}
 	case IsConnectivityError(err):
 		var ce *ConnectivityError

@@ -310,3 +310,61 @@ S: SUCCESS {"rt": {"ttl": 1000, "db": "movies", "servers": [{"addresses": [$SELF
 		t.Fatalf("Run with the only writer down = %v, want a ConnectivityError", err)
 	}
 }
+
+// DatabaseUnavailable from a member takes it out of the routing table:
+// the retry fetches a new table instead of going back to it.
+func TestDatabaseUnavailableForgetsTheMember(t *testing.T) {
+	addr := startSelfRoutingStub(t, `
+bolt 5.4
+anytime
+  C: GOODBYE
+  close
+end
+anytime
+  C: RESET
+  S: SUCCESS {}
+end
+C: HELLO ...
+S: SUCCESS {"server": "Neo4j/5.20.0", "connection_id": "bolt-1"}
+C: LOGON ...
+S: SUCCESS {}
+C: ROUTE {"address": $SELF} [] {"db": "movies"}
+S: SUCCESS {"rt": {"ttl": 1000, "db": "movies", "servers": [{"addresses": [$SELF], "role": "ROUTE"}, {"addresses": [$SELF], "role": "READ"}, {"addresses": [$SELF], "role": "WRITE"}]}}
+C: BEGIN {"db": "movies"}
+C: RUN "RETURN 1" {} {}
+C: PULL {"n": 1000}
+S: SUCCESS {}
+S: FAILURE {"code": "Neo.TransientError.General.DatabaseUnavailable", "message": "store copy"}
+S: IGNORED
+C: RESET
+S: SUCCESS {}
+C: ROUTE {"address": $SELF} [] {"db": "movies"}
+S: SUCCESS {"rt": {"ttl": 1000, "db": "movies", "servers": [{"addresses": [$SELF], "role": "ROUTE"}, {"addresses": [$SELF], "role": "READ"}, {"addresses": [$SELF], "role": "WRITE"}]}}
+C: BEGIN {"db": "movies"}
+C: RUN "RETURN 1" {} {}
+C: PULL {"n": 1000}
+S: SUCCESS {}
+S: SUCCESS {"fields": ["1"]}
+S: RECORD [1]
+S: SUCCESS {"type": "w"}
+C: COMMIT
+S: SUCCESS {"bookmark": "bm:1"}
+`)
+	drv := routingDriver(t, addr)
+	ctx := ctxT(t)
+	sess, err := drv.NewSession(ctx, boltrx.SessionConfig{DatabaseName: "movies"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sess.Close(ctx)
+	_, err = sess.ExecuteWrite(ctx, func(tx boltrx.ManagedTransaction) (any, error) {
+		r, err := tx.Run(ctx, "RETURN 1", nil)
+		if err != nil {
+			return nil, err
+		}
+		return r.Consume(ctx)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
