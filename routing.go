@@ -104,8 +104,10 @@ func (d *Driver) fetchRoutingTableFrom(ctx context.Context, address string, req 
 		}
 		params := map[string]any{"context": routingAny(routing)}
 		run := &bolt.Run{Query: caps.RoutingProcedure, Params: params}
-		run.Bookmarks = req.Bookmarks
 		if caps.Database {
+			// Bolt 3 has one database: bookmarks mean nothing to its
+			// routing procedure.
+			run.Bookmarks = req.Bookmarks
 			run.Database = caps.RoutingProcedureDatabase
 			if req.Database != "" {
 				params["database"] = req.Database

@@ -368,3 +368,41 @@ S: SUCCESS {"bookmark": "bm:1"}
 		t.Fatal(err)
 	}
 }
+
+// A Bolt 3 cluster names no home database: every session uses the one
+// table, fetched once (its TTL holds), and the routing procedure gets no
+// bookmarks (Bolt 3 has one database).
+func TestBolt3SessionsShareTheDefaultTable(t *testing.T) {
+	addr := startSelfRoutingStub(t, `
+bolt 3.0
+anytime
+  C: GOODBYE
+  close
+end
+anytime
+  C: RESET
+  S: SUCCESS {}
+end
+C: HELLO ...
+S: SUCCESS {"server": "Neo4j/3.5.0", "connection_id": "bolt-1"}
+C: RUN "CALL dbms.cluster.routing.getRoutingTable($context)" {"context": {"address": $SELF}} {"mode"?: "r"}
+C: PULL_ALL
+S: SUCCESS {"fields": ["ttl", "servers"]}
+S: RECORD [1000, [{"addresses": [$SELF], "role": "ROUTE"}, {"addresses": [$SELF], "role": "READ"}, {"addresses": [$SELF], "role": "WRITE"}]]
+S: SUCCESS {}
+C: RUN "RETURN 1" {} {"bookmarks": ["bm:1"]}
+C: PULL_ALL
+S: SUCCESS {"fields": ["1"]}
+S: RECORD [1]
+S: SUCCESS {"bookmark": "bm:2"}
+C: RUN "RETURN 1" {} {"bookmarks": ["bm:2"]}
+C: PULL_ALL
+S: SUCCESS {"fields": ["1"]}
+S: RECORD [1]
+S: SUCCESS {"bookmark": "bm:3"}
+`)
+	drv := routingDriver(t, addr)
+	ctx := ctxT(t)
+	runOne(ctx, t, drv, boltrx.SessionConfig{Bookmarks: boltrx.Bookmarks{"bm:1"}}, "RETURN 1")
+	runOne(ctx, t, drv, boltrx.SessionConfig{Bookmarks: boltrx.Bookmarks{"bm:2"}}, "RETURN 1")
+}

@@ -274,8 +274,12 @@ func (s *Session) acquire(ctx context.Context, bms Bookmarks) (*actors.Pool, *ac
 	resolve := s.cfg.DatabaseName == "" && s.homeDB.Load() == nil
 	guess := false
 	if resolve {
-		_, guess = r.HomeDatabase("", s.cfg.ImpersonatedUser)
-		req.RefreshHome = !guess
+		name, cached := r.HomeDatabase("", s.cfg.ImpersonatedUser)
+		// A cached "" comes from servers that name no home database
+		// (before Bolt 4.4): the default database's table serves every
+		// session, refreshed when it expires like any other.
+		guess = cached && name != ""
+		req.RefreshHome = !cached
 	}
 	var failed map[string]error // members this acquisition could not reach
 	for {
