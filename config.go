@@ -1,6 +1,7 @@
 package boltrx
 
 import (
+	"context"
 	"crypto/tls"
 	"log/slog"
 	"math"
@@ -102,8 +103,18 @@ type Config struct {
 	// connection (a +s or +ssc scheme, or TLSConfig).
 	ClientCertificateProvider auth.ClientCertificateProvider
 	// AddressResolver, if set, replaces the URI's address by the
-	// addresses it returns when the driver looks for an initial router.
+	// addresses it returns when the driver looks for an initial router
+	// (neo4j://), or when it connects to the server (bolt://).
 	AddressResolver ServerAddressResolver
+	// LookupHost, if set, resolves host names to IP addresses instead of
+	// the system's resolver (net.DefaultResolver.LookupHost, which has
+	// the same signature): for every connection the driver opens to an
+	// address whose host is a name (after AddressResolver), trying the
+	// addresses in the order given, and for the initial router of a
+	// neo4j:// URI, which is looked up again each time the driver falls
+	// back to it, so a router whose IP address changed is found. It gets
+	// the host without the port; IP addresses need no lookup.
+	LookupHost func(ctx context.Context, host string) ([]string, error)
 
 	// NotificationsMinSeverity is the lowest severity of notifications
 	// the server should send; DefaultLevel keeps the server's setting.

@@ -181,6 +181,41 @@ func (d *Driver) pool(address string) (*actors.Pool, error) {
 	return p, nil
 }
 
+// ConnectionPoolMetrics is a snapshot of the driver's connection pool
+// for one server.
+type ConnectionPoolMetrics struct {
+	// Address is the server's "host:port".
+	Address string
+	// InUse counts the connections leased to sessions and transactions,
+	// Idle those waiting in the pool, Opening those being dialled.
+	InUse, Idle, Opening int
+	// Waiting counts the callers waiting for a connection.
+	Waiting int
+	// Created and Closed count the connections opened and closed since
+	// the pool started.
+	Created, Closed int64
+}
+
+// ConnectionPoolMetrics returns a snapshot of the pool of connections to
+// address ("host:port", as the URI or a routing table names it), and
+// false when the driver has no pool for it (it never connected there, or
+// the driver is closed).
+func (d *Driver) ConnectionPoolMetrics(address string) (ConnectionPoolMetrics, bool) {
+	if d == nil {
+		return ConnectionPoolMetrics{}, false
+	}
+	d.mu.Lock()
+	p := d.pools[address]
+	closed := d.closed
+	d.mu.Unlock()
+	if p == nil || closed {
+		return ConnectionPoolMetrics{}, false
+	}
+	m := p.Metrics()
+	return ConnectionPoolMetrics{Address: m.Address, InUse: m.InUse, Idle: m.Idle, Opening: m.Opening,
+		Waiting: m.Waiting, Created: m.Created, Closed: m.Closed}, true
+}
+
 // connect opens one connection to address, authenticated with the
 // driver's token manager.
 func (d *Driver) connect(ctx context.Context, address string) (*actors.Conn, error) {
@@ -240,26 +275,71 @@ func (d *Driver) connectWith(ctx context.Context, address string, tokens auth.To
 	return c, nil
 }
 
-// dialer resolves addresses through the user's resolver, if any.
+// dialer resolves addresses through the user's resolvers, if any, and
+// dials the results in order: AddressResolver for a bolt:// driver (a
+// neo4j:// driver's router applies it to the initial router only, and
+// dials what it gives), then LookupHost.
 func (d *Driver) dialer() func(ctx context.Context, address string) (net.Conn, error) {
-	if d.cfg.AddressResolver == nil {
+	resolve := d.cfg.AddressResolver
+	if d.target.Routing {
+		resolve = nil
+	}
+	if resolve == nil && d.cfg.LookupHost == nil {
 		return nil
 	}
 	return func(ctx context.Context, address string) (net.Conn, error) {
 		dialer := net.Dialer{Timeout: d.cfg.SocketConnectTimeout}
-		var errs []error
-		for _, resolved := range d.cfg.AddressResolver(address) {
-			c, err := dialer.DialContext(ctx, "tcp", resolved)
-			if err == nil {
-				return c, nil
-			}
-			errs = append(errs, err)
+		if !d.cfg.SocketKeepalive {
+			dialer.KeepAlive = -1
 		}
-		if len(errs) == 0 {
-			return nil, fmt.Errorf("the address resolver returned no address for %s", address)
+		targets := []string{address}
+		if resolve != nil {
+			targets = resolve(address)
+			if len(targets) == 0 {
+				return nil, fmt.Errorf("the address resolver returned no address for %s", address)
+			}
+		}
+		var errs []error
+		for _, target := range targets {
+			ips, err := d.lookupHost(ctx, target)
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			for _, ip := range ips {
+				c, err := dialer.DialContext(ctx, "tcp", ip)
+				if err == nil {
+					return c, nil
+				}
+				errs = append(errs, err)
+			}
 		}
 		return nil, errors.Join(errs...)
 	}
+}
+
+// lookupHost resolves the host of address with Config.LookupHost; an
+// address without it, or whose host is an IP address, stays as it is.
+func (d *Driver) lookupHost(ctx context.Context, address string) ([]string, error) {
+	if d.cfg.LookupHost == nil {
+		return []string{address}, nil
+	}
+	host, port, err := net.SplitHostPort(address)
+	if err != nil || net.ParseIP(host) != nil {
+		return []string{address}, nil
+	}
+	ips, err := d.cfg.LookupHost(ctx, host)
+	if err != nil {
+		return nil, fmt.Errorf("looking up %s: %w", host, err)
+	}
+	if len(ips) == 0 {
+		return nil, fmt.Errorf("looking up %s: Config.LookupHost returned no address", host)
+	}
+	out := make([]string, len(ips))
+	for i, ip := range ips {
+		out[i] = net.JoinHostPort(ip, port)
+	}
+	return out, nil
 }
 
 // connectivityError wraps a network or handshake failure; a wrong port

@@ -25,6 +25,7 @@ func (d *Driver) startRouter() {
 	d.router = router.New(d.sys.ActorSystem, nil, router.Config{
 		InitialRouter: d.target.Address,
 		Resolve:       resolve,
+		LookupHost:    d.cfg.LookupHost,
 		Fetch:         d.fetchRoutingTable,
 		IsFatal:       isFatalRoutingError,
 		Load:          d.inUse,
@@ -85,7 +86,7 @@ func (d *Driver) fetchRoutingTableFrom(ctx context.Context, address string, req 
 	}
 	defer p.Release(conn)
 	setOperationServer(telemetry.OperationFrom(ctx), conn)
-	routing := d.routingContext(address)
+	routing := d.routingContext()
 	caps := conn.Caps
 	switch {
 	case caps.RouteMessage:
@@ -103,8 +104,10 @@ func (d *Driver) fetchRoutingTableFrom(ctx context.Context, address string, req 
 		}
 		params := map[string]any{"context": routingAny(routing)}
 		run := &bolt.Run{Query: caps.RoutingProcedure, Params: params}
-		run.Bookmarks = req.Bookmarks
 		if caps.Database {
+			// Bolt 3 has one database: bookmarks mean nothing to its
+			// routing procedure.
+			run.Bookmarks = req.Bookmarks
 			run.Database = caps.RoutingProcedureDatabase
 			if req.Database != "" {
 				params["database"] = req.Database
@@ -124,13 +127,15 @@ func (d *Driver) fetchRoutingTableFrom(ctx context.Context, address string, req 
 	return nil, fmt.Errorf("the server at %s speaks Bolt %v, which has no way to ask for a routing table", address, conn.Version)
 }
 
-// routingContext is the URI's routing context with the address asked.
-func (d *Driver) routingContext(address string) map[string]string {
+// routingContext is the URI's routing context with the URI's address,
+// whichever router is asked: the Bolt specification's "address the client
+// initially tries to connect with", as in HELLO.
+func (d *Driver) routingContext() map[string]string {
 	routing := make(map[string]string, len(d.target.RoutingContext)+1)
 	for k, v := range d.target.RoutingContext {
 		routing[k] = v
 	}
-	routing[routingContextAddressKey] = address
+	routing[routingContextAddressKey] = d.target.Address
 	return routing
 }
 
@@ -155,9 +160,10 @@ func routeError(err error) error {
 }
 
 // routedError tells the router what a failure on a routed connection
-// means: a member that cannot be reached leaves the tables; one that is
-// no longer the leader leaves the writers; a database that does not exist
-// leaves the map.
+// means: a member that cannot be reached, or whose database is
+// unavailable (DatabaseUnavailable: a store copy, say), leaves the
+// tables; one that is no longer the leader leaves the writers; a
+// database that does not exist leaves the map.
 func (d *Driver) routedError(address, database string, err error) {
 	if d.router == nil || err == nil {
 		return
@@ -170,6 +176,8 @@ func (d *Driver) routedError(address, database string, err error) {
 			d.router.ForgetWriter(database, address)
 		case "Neo.ClientError.Database.DatabaseNotFound":
 			d.router.ForgetDatabase(database)
+		case "Neo.TransientError.General.DatabaseUnavailable":
+			d.router.Forget(address)
 		}
 	case IsConnectivityError(err):
 		var ce *ConnectivityError
@@ -245,9 +253,9 @@ func (d *Driver) RoutingTable(database string) (RoutingTable, bool) {
 	return RoutingTable{Database: t.Database, Routers: t.Routers, Readers: t.Readers, Writers: t.Writers, TTL: t.TTL, Expires: t.Expires}, true
 }
 
-// UpdateRoutingTable fetches database's routing table now ("" = the home
-// database), starting from bookmarks; it is a usage error on a driver
-// that does not route.
+// UpdateRoutingTable fetches database's routing table now, starting from
+// bookmarks; "" looks the home database up again and fetches its table.
+// It is a usage error on a driver that does not route.
 func (d *Driver) UpdateRoutingTable(ctx context.Context, database string, bookmarks Bookmarks) error {
 	if err := d.checkOpen(); err != nil {
 		return err
@@ -255,7 +263,7 @@ func (d *Driver) UpdateRoutingTable(ctx context.Context, database string, bookma
 	if d.router == nil {
 		return usageErrorf("boltrx: UpdateRoutingTable needs a neo4j:// URI; this driver talks to %s directly", d.Target())
 	}
-	if err := d.router.Refresh(ctx, router.Request{Database: database, Bookmarks: bookmarks}); err != nil {
+	if err := d.router.Refresh(ctx, router.Request{Database: database, Bookmarks: bookmarks, RefreshHome: database == ""}); err != nil {
 		return routingError(err)
 	}
 	return nil

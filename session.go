@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
 	"strconv"
 	"sync/atomic"
 
@@ -248,27 +249,105 @@ func (s *Session) LastBookmarks() Bookmarks {
 // the URI's server for bolt://, from a member the router selects for
 // neo4j://. It returns the database the work runs in ("" = the server's
 // default). A session without a database runs in the user's home
-// database, which the router resolves once per user and caches.
+// database, which the session resolves once, with its own bookmarks, and
+// pins for its later work. The driver's cache of home databases (per
+// impersonated user) only serves as a guess for picking a server that
+// routes on the server side (5.8+ with ssr.enabled), which resolves the
+// home database itself; any other server makes the session ask a router.
 func (s *Session) acquire(ctx context.Context, bms Bookmarks) (*actors.Pool, *actors.Conn, string, error) {
-	address, database := s.driver.target.Address, s.database()
-	if r := s.driver.router; r != nil {
-		mode := router.Write
-		if s.cfg.AccessMode == AccessModeRead {
-			mode = router.Read
-		}
-		var err error
-		address, database, err = r.Select(ctx, mode, router.Request{
-			Database:         database,
-			ImpersonatedUser: s.cfg.ImpersonatedUser,
-			Bookmarks:        bms,
-		})
+	r := s.driver.router
+	if r == nil {
+		return s.acquireFrom(ctx, s.driver.target.Address, s.database())
+	}
+	mode := router.Write
+	if s.cfg.AccessMode == AccessModeRead {
+		mode = router.Read
+	}
+	req := router.Request{
+		Database:         s.database(),
+		ImpersonatedUser: s.cfg.ImpersonatedUser,
+		Bookmarks:        bms,
+	}
+	// resolve: the session has no database and has not resolved its
+	// home database yet (it may have resolved it as "", the default
+	// database of a server that names none).
+	resolve := s.cfg.DatabaseName == "" && s.homeDB.Load() == nil
+	guess := false
+	if resolve {
+		name, cached := r.HomeDatabase("", s.cfg.ImpersonatedUser)
+		// A cached "" comes from servers that name no home database
+		// (before Bolt 4.4): the default database's table serves every
+		// session, refreshed when it expires like any other.
+		guess = cached && name != ""
+		req.RefreshHome = !cached
+	}
+	var failed map[string]error // members this acquisition could not reach
+	for {
+		address, database, err := r.Select(ctx, mode, req)
 		if err != nil {
 			return nil, nil, "", routingError(err)
 		}
-		if s.cfg.DatabaseName == "" {
+		if err := failed[address]; err != nil {
+			// Selected again after a refresh: nothing left to try.
+			return nil, nil, "", err
+		}
+		p, c, _, err := s.acquireFrom(ctx, address, database)
+		if err != nil {
+			if !unreachable(ctx, err) || !hasOther(r, database, mode, address) {
+				return nil, nil, "", err
+			}
+			// The router forgot the member (routedError): try another
+			// of the table's members for mode.
+			if failed == nil {
+				failed = make(map[string]error)
+			}
+			failed[address] = err
+			continue
+		}
+		if guess && !s.serverResolvesHome(c) {
+			// The cached name was a guess the server cannot confirm:
+			// resolve the home database for this session.
+			p.Release(c)
+			guess, req.RefreshHome = false, true
+			continue
+		}
+		if resolve {
 			s.homeDB.Store(&database)
 		}
+		return p, c, database, nil
 	}
+}
+
+// unreachable reports an acquisition failure that says the member could
+// not be reached (a failed dial or handshake), rather than that the
+// caller's context ended or the member's pool stayed full.
+func unreachable(ctx context.Context, err error) bool {
+	var ce *ConnectivityError
+	if ctx.Err() != nil || !errors.As(err, &ce) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	_, full := errors.AsType[*actors.AcquisitionTimeoutError](err)
+	return !full
+}
+
+// hasOther reports whether database's table still names a member for
+// mode other than address. An acquisition tries the members the table
+// has; it does not refresh the table because they all failed.
+func hasOther(r *router.Router, database string, mode router.AccessMode, address string) bool {
+	t, ok := r.Table(database)
+	if !ok {
+		return false
+	}
+	members := t.Readers
+	if mode == router.Write {
+		members = t.Writers
+	}
+	return slices.ContainsFunc(members, func(m string) bool { return m != address })
+}
+
+// acquireFrom leases an authenticated connection to address for work in
+// database.
+func (s *Session) acquireFrom(ctx context.Context, address, database string) (*actors.Pool, *actors.Conn, string, error) {
 	if op := telemetry.OperationFrom(ctx); op != nil && database != "" {
 		op.SetDatabase(database)
 	}

@@ -33,6 +33,14 @@ package main
 //     a +s/+ssc scheme is refused whatever its values.
 //   - Detail:NumberIsNumber: Go tells integers and floats apart.
 //   - Backend:MockTime: boltrx has no replaceable clock.
+//   - Feature:Bolt:4.1, Feature:Bolt:4.2: the handshake's four proposals
+//     are manifest v1, 5.8-5.0, 4.4-4.0 and 3.0 (neo4j-go-driver v6 also
+//     leaves 4.1 out): a server that reads no version ranges (testkit's
+//     4.1 and 4.2 stub servers; Neo4j before 4.3, which the Bolt
+//     specification says may not read them) sees 4.4 in the third, so
+//     4.1 and 4.2 are never negotiated with it: such a Neo4j gets Bolt
+//     3.0, a stub that speaks only 4.1 or 4.2 nothing. A fifth proposal
+//     (4.1 alone, which 4.2 servers also accept) does not fit.
 var features = []string{
 	// The server's connection.recv_timeout_seconds hint: a connection
 	// silent that long while a request awaits its answer is stale.
@@ -64,8 +72,6 @@ var features = []string{
 	"Feature:Auth:Kerberos",
 	"Feature:Auth:Managed",
 	"Feature:Bolt:3.0",
-	"Feature:Bolt:4.1",
-	"Feature:Bolt:4.2",
 	"Feature:Bolt:4.3",
 	"Feature:Bolt:4.4",
 	"Feature:Bolt:5.0",

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/boltrx/boltrx"
@@ -70,7 +72,7 @@ func init() {
 
 		"GetRoutingTable":          getRoutingTable,
 		"ForcedRoutingTableUpdate": forcedRoutingTableUpdate,
-		"GetConnectionPoolMetrics": unsupportedHook,
+		"GetConnectionPoolMetrics": getConnectionPoolMetrics,
 		"FakeTimeInstall":          unsupportedHook,
 		"FakeTimeTick":             unsupportedHook,
 		"FakeTimeUninstall":        unsupportedHook,
@@ -141,9 +143,6 @@ func newDriver(b *backend, req request) (string, any, error) {
 		}
 		tokens = t
 	}
-	if f.DomainNameResolverRegistered {
-		return "", nil, backendErrorf("boltrx has no DNS resolution hook (Config has AddressResolver only): cannot register a domain name resolver")
-	}
 	tlsConfig, err := tlsConfigFor(f.Encrypted, f.TrustedCertificates, b.opts.caDir)
 	if err != nil {
 		return "", nil, err
@@ -177,6 +176,9 @@ func newDriver(b *backend, req request) (string, any, error) {
 		}
 		if f.ResolverRegistered {
 			c.AddressResolver = b.resolver()
+		}
+		if f.DomainNameResolverRegistered {
+			c.LookupHost = b.domainNameResolver()
 		}
 		if f.ConnectionTimeoutMs != nil {
 			c.SocketConnectTimeout = millis(*f.ConnectionTimeoutMs)
@@ -240,6 +242,26 @@ func (b *backend) resolver() boltrx.ServerAddressResolver {
 			return nil
 		}
 		return d.Addresses
+	}
+}
+
+// domainNameResolver is the LookupHost of a driver whose test registered
+// a domain name resolver function: the test code resolves each host name.
+func (b *backend) domainNameResolver() func(ctx context.Context, host string) ([]string, error) {
+	return func(ctx context.Context, host string) ([]string, error) {
+		raw, err := b.calls.ask(ctx, "DomainNameResolutionRequired", func(id string) any {
+			return map[string]any{"id": id, "name": host}
+		})
+		if err != nil {
+			return nil, err
+		}
+		var d struct {
+			Addresses []string `json:"addresses"`
+		}
+		if err := decodeJSON(raw, &d); err != nil {
+			return nil, fmt.Errorf("DomainNameResolutionCompleted: %w", err)
+		}
+		return d.Addresses, nil
 	}
 }
 
@@ -394,7 +416,7 @@ func checkDriverIsEncrypted(b *backend, req request) (string, any, error) {
 }
 
 // unsupportedHook answers the requests for test hooks boltrx does not
-// have (pool metrics, fake time). Their
+// have (fake time). Their
 // features are not declared, so testkit only sends them from tests that
 // do not check the feature.
 func unsupportedHook(_ *backend, req request) (string, any, error) {
@@ -403,8 +425,7 @@ func unsupportedHook(_ *backend, req request) (string, any, error) {
 
 // missingHooks says, per request, what boltrx would need to offer.
 var missingHooks = map[string]string{
-	"GetConnectionPoolMetrics": "boltrx exposes no connection pool metrics on the Driver",
-	"FakeTimeInstall":          "boltrx has no replaceable clock",
-	"FakeTimeTick":             "boltrx has no replaceable clock",
-	"FakeTimeUninstall":        "boltrx has no replaceable clock",
+	"FakeTimeInstall":   "boltrx has no replaceable clock",
+	"FakeTimeTick":      "boltrx has no replaceable clock",
+	"FakeTimeUninstall": "boltrx has no replaceable clock",
 }

@@ -73,3 +73,17 @@ func forcedRoutingTableUpdate(b *backend, req request) (string, any, error) {
 	}
 	return "Driver", map[string]any{"id": id}, nil
 }
+
+// getConnectionPoolMetrics reports the driver's pool for an address; a
+// driver without a pool there has no connections to it.
+func getConnectionPoolMetrics(b *backend, req request) (string, any, error) {
+	var f struct {
+		Address string `json:"address"`
+	}
+	d, _, err := driverOf(b, req, &f)
+	if err != nil {
+		return "", nil, err
+	}
+	m, _ := d.ConnectionPoolMetrics(f.Address)
+	return "ConnectionPoolMetrics", map[string]any{"inUse": m.InUse, "idle": m.Idle}, nil
+}

@@ -50,10 +50,18 @@ for i in "${!modules[@]}"; do
 	groups[g]="${groups[g]:-} ${modules[i]}"
 done
 
+# Each namespace gets loopback and two more IPv4 addresses (a veth pair):
+# some routing tests connect to the machine's non-loopback addresses and
+# skip or fail without two of them.
+setup='ip link set lo up
+ip link add tk0 type veth peer name tk1 2>/dev/null &&
+	ip addr add 10.254.0.1/32 dev tk0 && ip addr add 10.254.0.2/32 dev tk1 &&
+	ip link set tk0 up && ip link set tk1 up
+exec "$@"'
 pids=()
 for g in "${!groups[@]}"; do
 	# shellcheck disable=SC2086 # the module list is meant to split
-	TESTKIT_LOGS="$logs/group$g" "${netns[@]}" bash -c 'ip link set lo up && exec "$@"' _ \
+	TESTKIT_LOGS="$logs/group$g" "${netns[@]}" bash -c "$setup" _ \
 		"$here/run-testkit.sh" "$backend" "$testkit" ${groups[g]} >"$logs/group$g.out" 2>&1 &
 	pids+=($!)
 done

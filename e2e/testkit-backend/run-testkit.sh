@@ -53,12 +53,17 @@ fi
 "$backend" -addr "127.0.0.1:$port" ${TESTKIT_BACKEND_FLAGS:-} >"$logs/backend.log" 2>&1 &
 backend_pid=$!
 module_pid=
+# testkit writes each stub script it fills in to $TMPDIR/<script name>:
+# runs sharing a TMPDIR (parallel runs in other network namespaces) would
+# overwrite each other's scripts, so this run has a TMPDIR of its own.
+stub_tmp=$(mktemp -d -t testkit-stubs.XXXXXX)
 # On exit (or interruption) stop the backend and the running module with
 # the stub servers it started (its own process group).
 cleanup() {
 	if [ -n "$module_pid" ]; then kill -- "-$module_pid" 2>/dev/null; fi
 	kill "$backend_pid" 2>/dev/null
 	wait "$backend_pid" 2>/dev/null
+	rm -rf "$stub_tmp"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -106,7 +111,7 @@ total_ok=0 total_failed=0 total_errors=0 total_skipped=0
 printf '%-72s %5s %6s %6s %7s\n' module ok failed errors skipped
 for m in "${modules[@]}"; do
 	log="$logs/$m.log"
-	(cd "$testkit" && TEST_DRIVER_NAME=${TESTKIT_DRIVER_NAME:-go} TEST_BACKEND_HOST=127.0.0.1 \
+	(cd "$testkit" && TMPDIR="$stub_tmp" TEST_DRIVER_NAME=${TESTKIT_DRIVER_NAME:-go} TEST_BACKEND_HOST=127.0.0.1 \
 		TEST_BACKEND_PORT="$port" TEST_STUB_HOST=127.0.0.1 \
 		exec setsid "$python" -c "$runner" "$m") >"$log" 2>&1 &
 	module_pid=$!

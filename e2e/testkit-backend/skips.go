@@ -16,12 +16,7 @@ type skip struct {
 }
 
 // skips is the one table of skipped tests.
-var skips = []skip{
-	{
-		pattern: "stub.routing.*.test_should_request_rt_from_all_initial_routers_until_successful_on_*",
-		reason:  "needs a DNS resolution callback: boltrx has AddressResolver but no hook for resolving host names",
-	},
-}
+var skips = []skip{}
 
 // skipReason returns why the test named id is skipped, or "" to run it.
 func skipReason(id string) string {
