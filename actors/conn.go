@@ -58,7 +58,8 @@ type Conn struct {
 	smu     sync.Mutex // state machine and request queue
 	sm      *bolt.StateMachine
 	pending []pendingRequest
-	head    int // pending[head] is the oldest request awaiting its answer
+	head    int           // pending[head] is the oldest request awaiting its answer
+	drained chan struct{} // closed when no request awaits its answer any more; nil when nobody waits
 
 	tel      *telemetry.Instruments // nil: no telemetry
 	telAttrs telemetry.ConnAttrs
@@ -297,11 +298,50 @@ func (c *Conn) CallCollect(ctx context.Context, run bolt.Request, pull bolt.Requ
 // leaves it in an unknown state.
 func (c *Conn) Interrupt(cause error) { c.fail(cause) }
 
+// closeDrainTimeout bounds how long Close waits for the answers to
+// requests still in flight (a RESET before reuse, say) before GOODBYE.
+const closeDrainTimeout = time.Second
+
 // Close says GOODBYE when it can and closes the socket, then waits for the
-// reader goroutine to exit.
+// reader goroutine to exit. Requests still awaiting their answers get
+// them first (for up to a second): a socket closed with unread answers
+// in its buffer is reset (TCP RST) instead of closed, and the server may
+// lose what it was still sending.
 func (c *Conn) Close() {
+	c.awaitAnswers(closeDrainTimeout)
 	c.CloseNoWait()
 	<-c.readerDone
+}
+
+// awaitAnswers waits until no request awaits its answer, the connection
+// breaks, or d passes.
+func (c *Conn) awaitAnswers(d time.Duration) {
+	c.smu.Lock()
+	if c.broken.Load() || c.head >= len(c.pending) {
+		c.smu.Unlock()
+		return
+	}
+	if c.drained == nil {
+		c.drained = make(chan struct{})
+	}
+	drained := c.drained
+	c.smu.Unlock()
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-drained:
+	case <-c.readerDone:
+	case <-t.C:
+	}
+}
+
+// signalDrainedLocked wakes awaitAnswers once nothing awaits an answer;
+// c.smu is held.
+func (c *Conn) signalDrainedLocked() {
+	if c.drained != nil && c.head >= len(c.pending) {
+		close(c.drained)
+		c.drained = nil
+	}
 }
 
 // CloseNoWait is Close without waiting for the reader goroutine, which
@@ -392,6 +432,7 @@ func (c *Conn) readLoop() {
 			c.pending, c.head = c.pending[:0], 0
 		}
 		c.armStallGuardLocked()
+		c.signalDrainedLocked()
 		c.smu.Unlock()
 		if c.msgLog {
 			c.log.Debug("bolt S", "address", c.Address, "message", resp.Kind.String())
