@@ -383,6 +383,7 @@ func (s *Session) txConfig(ctx context.Context, conn *actors.Conn, database stri
 	}
 	if timeout, ok := cfg.wireTimeout(); ok {
 		tc.TxTimeout = timeout
+		tc.NoTxTimeout = timeout == 0
 	}
 	if s.cfg.AccessMode == AccessModeRead {
 		tc.Mode = bolt.ModeRead
