@@ -398,7 +398,7 @@ func (s *Session) txConfig(ctx context.Context, conn *actors.Conn, database stri
 	case tc.Database != "" && !caps.Database:
 		return tc, usageErrorf("boltrx: SessionConfig.DatabaseName needs Bolt 4.0 or newer; the server speaks %v: leave it empty to use the default database", conn.Version)
 	case tc.ImpersonatedUser != "" && !caps.ImpersonatedUser:
-		return tc, usageErrorf("boltrx: SessionConfig.ImpersonatedUser needs Bolt 4.4 or newer; the server speaks %v", conn.Version)
+		return tc, usageErrorf("boltrx: impersonation (SessionConfig.ImpersonatedUser) needs Bolt 4.4 or newer; the server speaks %v: leave it empty, or connect to a newer server", conn.Version)
 	case (tc.NotificationsMinSeverity != "" || tc.NotificationsDisabled != nil) && !caps.NotificationFilters:
 		return tc, usageErrorf("boltrx: notification filters need Bolt 5.2 or newer; the server speaks %v: remove them from the session config", conn.Version)
 	}
