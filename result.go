@@ -61,6 +61,7 @@ func (r *Result) start(ctx context.Context, run *bolt.Run, begin *bolt.Begin, te
 		MaxFetchSize: maxFetchSize,
 		MapFailure:   mapFailure,
 		MapConnError: func(err error) error { return connectivityError(err) },
+		MapRefusal:   r.refusal,
 		OnDone:       r.onStreamDone,
 		SpanContext:  ctx,
 	})
@@ -115,6 +116,29 @@ func (r *Result) onStreamDone(s *streams.Stream, outcome streams.Outcome) {
 	} else {
 		endOperation(r.op, nil)
 	}
+}
+
+// refusal is the error of a result whose next PULL or DISCARD the
+// connection refused. In a transaction that a failure terminated (the
+// server is FAILED), the result failed with the transaction; otherwise
+// the refusal is a usage error.
+func (r *Result) refusal(err error) error {
+	var state *bolt.StateError
+	if r.tx != nil && errors.As(err, &state) && state.State == bolt.StateFailed {
+		// The failure's own bookkeeping may still be on its way to the
+		// transaction; the server state already says it failed.
+		cause, why := r.tx.failure(), ""
+		if cause != nil {
+			why = " (" + cause.Error() + ")"
+		}
+		return &UsageError{
+			Message: "boltrx: the result failed: its transaction was terminated by an earlier failure" + why +
+				", so no more of its records can be read: roll the transaction back or close it",
+			kind:  ErrTransactionTerminated,
+			cause: cause,
+		}
+	}
+	return mapRequestError(err)
 }
 
 // mapFailure turns a FAILURE into the public error.

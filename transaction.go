@@ -55,6 +55,13 @@ func (tx *ExplicitTransaction) markFailed(err error) {
 	tx.mu.Unlock()
 }
 
+// failure returns the failure that terminated the transaction, or nil.
+func (tx *ExplicitTransaction) failure() error {
+	tx.mu.Lock()
+	defer tx.mu.Unlock()
+	return tx.failed
+}
+
 func (tx *ExplicitTransaction) check() error {
 	if tx == nil {
 		return usageErrorOf(ErrTransactionClosed, "boltrx: the transaction is nil")
@@ -91,6 +98,12 @@ func (tx *ExplicitTransaction) Run(ctx context.Context, query string, params map
 	begin, telemetry := tx.pendingBegin, tx.pendingTelemetry
 	tx.pendingBegin, tx.pendingTelemetry = nil, nil
 	if err := r.start(ctx, &bolt.Run{Query: query, Params: params}, begin, telemetry); err != nil {
+		var state *bolt.StateError
+		if errors.As(err, &state) && state.State == bolt.StateFailed {
+			// A query of the transaction failed; its result may not have
+			// recorded the failure yet.
+			return nil, tx.terminatedByFailure(ctx)
+		}
 		tx.markFailed(err)
 		return nil, err
 	}
@@ -117,11 +130,31 @@ func (tx *ExplicitTransaction) openResults() []*Result {
 // unwraps to that failure, so a managed transaction retries it when the
 // failure was retryable.
 func terminatedError(cause error) error {
+	why := ""
+	if cause != nil {
+		why = fmt.Sprintf(" (%v)", cause)
+	}
 	return &UsageError{
-		Message: fmt.Sprintf("cannot use this transaction, because it has been terminated by an earlier failure (%v): roll it back or close it", cause),
+		Message: "cannot use this transaction, because it has been terminated by an earlier failure" + why + ": roll it back or close it",
 		kind:    ErrTransactionTerminated,
 		cause:   cause,
 	}
+}
+
+// terminatedByFailure is the error of a request the connection refused
+// because the server's transaction failed: it waits until the results
+// that ended with an error have done their bookkeeping, which records the
+// failure on the transaction, and returns terminatedError of it.
+func (tx *ExplicitTransaction) terminatedByFailure(ctx context.Context) error {
+	tx.mu.Lock()
+	results := append([]*Result(nil), tx.results...)
+	tx.mu.Unlock()
+	for _, r := range results {
+		if r.stream.Err() != nil {
+			_ = r.stream.Wait(ctx)
+		}
+	}
+	return terminatedError(tx.failure())
 }
 
 // settleResults ends every open result: its remaining records are

@@ -61,6 +61,12 @@ type Options struct {
 	// MapConnError turns a broken connection into the error the consumer
 	// sees; nil keeps the error.
 	MapConnError func(error) error
+	// MapRefusal turns the error of a PULL or DISCARD the connection
+	// refused to send (one matching bolt.ErrUsage: the server state does
+	// not allow it, e.g. after another query of the transaction failed)
+	// into the error the consumer sees; nil keeps the error. The stream
+	// ends with it; the connection stays as it was.
+	MapRefusal func(error) error
 	// SpanContext is the context whose trace span the stream's later
 	// requests (PULL, DISCARD) belong to; nil: none. The connection reads
 	// it through the handlers' SpanContext method.
@@ -351,9 +357,35 @@ func (s *Stream) nextPullLocked() *bolt.Pull {
 }
 
 func (s *Stream) send(req bolt.Request) {
-	if err := s.conn.Request(req, (*pullHandler)(s)); err != nil {
+	err := s.conn.Request(req, (*pullHandler)(s))
+	switch {
+	case err == nil:
+	case errors.Is(err, bolt.ErrUsage):
+		s.refused(err)
+	default:
 		s.fail(err, true)
 	}
+}
+
+// refused ends the stream after the connection refused to send its next
+// PULL or DISCARD: nothing was written, so nothing more is pending, and
+// the connection is not broken but in a state that needs a RESET (or the
+// end of its transaction) before its next use.
+func (s *Stream) refused(err error) {
+	if s.opts.MapRefusal != nil {
+		err = s.opts.MapRefusal(err)
+	}
+	s.mu.Lock()
+	s.pending--
+	s.pullInFlight = false
+	s.failed = true
+	if s.err == nil || s.cancelled {
+		s.err = err
+	}
+	s.finishLocked()
+	s.mu.Unlock()
+	s.signal()
+	s.maybeDone()
 }
 
 // signal wakes a waiting consumer.

@@ -443,3 +443,38 @@ func TestFixedBatchesWithoutMaxFetchSize(t *testing.T) {
 		t.Fatalf("second PULL = %+v, want n=4 as the first", req)
 	}
 }
+
+// A PULL the connection refuses (the server state does not allow it) ends
+// the stream with the mapped error; nothing is left pending and the
+// connection is not called broken.
+func TestRefusedPullEndsTheStream(t *testing.T) {
+	refusal := errors.New("the transaction failed")
+	var outcome Outcome = -1
+	s, c, run, pull := start(t, Options{FetchSize: 2,
+		MapRefusal: func(err error) error {
+			if !errors.Is(err, bolt.ErrUsage) {
+				t.Errorf("MapRefusal got %v, want a bolt.ErrUsage error", err)
+			}
+			return refusal
+		},
+		OnDone: func(_ *Stream, o Outcome) { outcome = o }})
+	run.OnSummary(runSuccess("n"))
+	feed(pull, 0, 2)
+	pull.OnSummary(hasMore())
+	c.mu.Lock()
+	c.fail = &bolt.StateError{State: bolt.StateFailed, Message: "PULL"}
+	c.mu.Unlock()
+	batch, err := s.Next(context.Background())
+	if err != nil || len(batch) != 2 {
+		t.Fatalf("Next = %d records, %v", len(batch), err)
+	}
+	if _, err := s.Next(context.Background()); err != refusal {
+		t.Fatalf("Next after the refused PULL = %v, want the mapped refusal", err)
+	}
+	if err := s.Wait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if outcome != Failed {
+		t.Fatalf("outcome %v, want Failed", outcome)
+	}
+}
