@@ -203,9 +203,9 @@ func TestWriteBatchesRxWritesEachBatchInItsOwnTransaction(t *testing.T) {
 	batch := func(rows, bm string) string {
 		return `
 C: BEGIN ...
+S: SUCCESS {}
 C: RUN "UNWIND $batch AS row CREATE (n:Item) SET n = row" {"batch": ` + rows + `} {}
 C: PULL {"n": 1000}
-S: SUCCESS {}
 S: SUCCESS {"fields": []}
 S: SUCCESS {"type": "w", "stats": {"nodes-created": 2}}
 C: COMMIT
@@ -241,9 +241,9 @@ S: SUCCESS {"bookmark": "` + bm + `"}
 func TestExecuteWriteRxDeliversItemsAfterCommit(t *testing.T) {
 	srv := boltstub.Start(t, head5+hello5+`
 C: BEGIN ...
+S: SUCCESS {}
 C: RUN "CREATE (n) RETURN 1 AS x" {} {}
 C: PULL {"n": 1000}
-S: SUCCESS {}
 S: SUCCESS {"fields": ["x"]}
 S: RECORD [1]
 S: SUCCESS {"type": "w"}

@@ -517,7 +517,7 @@ func endOperation(op *telemetry.Operation, err error) {
 // and Close it in any case (Close after Commit does nothing).
 func (s *Session) BeginTransaction(ctx context.Context, configurers ...func(*TransactionConfig)) (*ExplicitTransaction, error) {
 	ctx, op := s.driver.tel.StartOperation(ctx, telemetry.KindTransaction, s.operationAttrs(""))
-	tx, err := s.beginTx(ctx, false, configurers...)
+	tx, err := s.beginTx(ctx, false, bolt.TelemetryExplicitTx, configurers...)
 	if err != nil {
 		endOperation(op, err)
 		return nil, err
@@ -528,8 +528,9 @@ func (s *Session) BeginTransaction(ctx context.Context, configurers ...func(*Tra
 }
 
 // beginTx opens a transaction. lazy pipelines BEGIN with the first RUN
-// (managed transactions) instead of waiting for its answer.
-func (s *Session) beginTx(ctx context.Context, lazy bool, configurers ...func(*TransactionConfig)) (*ExplicitTransaction, error) {
+// (ExecuteQuery) instead of waiting for its answer; api is what a
+// TELEMETRY message says about the transaction.
+func (s *Session) beginTx(ctx context.Context, lazy bool, api int64, configurers ...func(*TransactionConfig)) (*ExplicitTransaction, error) {
 	w, err := s.startWork(ctx, true, configurers)
 	if err != nil {
 		return nil, err
@@ -538,16 +539,12 @@ func (s *Session) beginTx(ctx context.Context, lazy bool, configurers ...func(*T
 	tx := &ExplicitTransaction{session: s, pool: pool, conn: conn, started: bms, spanCtx: ctx, database: database}
 	begin := &bolt.Begin{TxConfig: tc}
 	if lazy {
-		api := bolt.TelemetryManagedTx
-		if s.executeQuery {
-			api = bolt.TelemetryExecuteQuery
-		}
 		tx.pendingBegin = begin
 		tx.pendingTelemetry = s.telemetry(conn, api)
 		return tx, nil
 	}
 	reqs := []bolt.Request{begin}
-	if tel := s.telemetry(conn, bolt.TelemetryExplicitTx); tel != nil {
+	if tel := s.telemetry(conn, api); tel != nil {
 		reqs = []bolt.Request{tel, begin}
 	}
 	out, err := conn.Call(ctx, reqs...)

@@ -114,15 +114,15 @@ anytime
 end
 `+hello5+`
 C: BEGIN {}
+S: SUCCESS {}
 C: RUN "CREATE (n)" {} {}
 C: PULL {"n": 1000}
-S: SUCCESS {}
 S: FAILURE {"code": "Neo.TransientError.Transaction.DeadlockDetected", "message": "deadlock"}
 S: IGNORED
 C: BEGIN {}
+S: SUCCESS {}
 C: RUN "CREATE (n)" {} {}
 C: PULL {"n": 1000}
-S: SUCCESS {}
 S: SUCCESS {"fields": []}
 S: SUCCESS {"type": "w"}
 C: COMMIT

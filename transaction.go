@@ -37,7 +37,7 @@ type ExplicitTransaction struct {
 	database string               // the database it runs in, for routing feedback
 	spanCtx  context.Context      // carries the span its queries' messages belong to
 
-	pendingBegin     *bolt.Begin     // pipelined with the first RUN (managed transactions)
+	pendingBegin     *bolt.Begin     // pipelined with the first RUN (ExecuteQuery)
 	pendingTelemetry *bolt.Telemetry // pipelined before pendingBegin
 
 	mu      sync.Mutex
@@ -337,7 +337,14 @@ func (s *Session) executeManaged(ctx context.Context, mode AccessMode, work Mana
 
 // attempt runs work once in a new transaction and commits it.
 func (s *Session) attempt(ctx context.Context, work ManagedTransactionWork, configurers ...func(*TransactionConfig)) (any, error) {
-	tx, err := s.beginTx(ctx, true, configurers...)
+	// BEGIN goes out on its own and the work function runs once the
+	// server accepted it, so that a failing BEGIN never runs the work;
+	// ExecuteQuery, whose work is known, pipelines it with its RUN.
+	api := bolt.TelemetryManagedTx
+	if s.executeQuery {
+		api = bolt.TelemetryExecuteQuery
+	}
+	tx, err := s.beginTx(ctx, s.executeQuery, api, configurers...)
 	if err != nil {
 		return nil, err
 	}

@@ -9,11 +9,10 @@ package main
 // a method, a documented behaviour); whether the behaviour is right is
 // what the tests find out.
 //
-// Optimization:EagerTransactionBegin is listed because
-// BeginTransaction waits for the answer to BEGIN, which is what most
-// tests using it check; managed transactions, however, send BEGIN with
-// their first RUN, so the two tests of eager BEGIN in transaction
-// functions (tx_run's test_eager_begin_on_tx_func_run_*) fail.
+// Optimization:EagerTransactionBegin: BeginTransaction, ExecuteRead and
+// ExecuteWrite send BEGIN and wait for its answer before the first query
+// (a failing BEGIN never runs the work function); only ExecuteQuery
+// pipelines BEGIN with its RUN (Optimization:ExecuteQueryPipelining).
 //
 // Left out, with the reason:
 //
