@@ -71,7 +71,7 @@ func recordOrEnd(r *boltrx.Result, rec *boltrx.Record, ok bool) (string, any, er
 		return "Record", d, nil
 	}
 	if err := r.Err(); err != nil {
-		return "", nil, err
+		return "", nil, resultError(err)
 	}
 	return "NullRecord", nil, nil
 }
@@ -101,7 +101,7 @@ func resultSingle(b *backend, req request) (string, any, error) {
 	}
 	rec, err := r.Single(b.ctx)
 	if err != nil {
-		return "", nil, err
+		return "", nil, resultError(err)
 	}
 	d, err := recordOf(rec)
 	if err != nil {
@@ -124,7 +124,7 @@ func resultList(b *backend, req request) (string, any, error) {
 	}
 	rs, err := r.Collect(b.ctx)
 	if err != nil {
-		return "", nil, err
+		return "", nil, resultError(err)
 	}
 	records, err := recordsOf(rs)
 	if err != nil {
@@ -140,7 +140,7 @@ func resultConsume(b *backend, req request) (string, any, error) {
 	}
 	s, err := r.Consume(b.ctx)
 	if err != nil {
-		return "", nil, err
+		return "", nil, resultError(err)
 	}
 	return "Summary", summaryOf(s), nil
 }
@@ -160,7 +160,7 @@ func cypherTypeField(b *backend, req request) (string, any, error) {
 	}
 	if !r.Next(b.ctx) {
 		if err := r.Err(); err != nil {
-			return "", nil, err
+			return "", nil, resultError(err)
 		}
 		return "", nil, backendErrorf("CypherTypeField: the result has no more records")
 	}
