@@ -41,6 +41,10 @@ type Result struct {
 	// records still come out of Next; drainErr ends them.
 	drained  bool
 	drainErr error
+	// lowWatermark is the stream's; heldReported: the stream needs no
+	// more news of the records left in batch (see reportHeld).
+	lowWatermark int
+	heldReported bool
 
 	summaryOnce sync.Once
 	summary     ResultSummary
@@ -64,7 +68,12 @@ func (r *Result) start(ctx context.Context, run *bolt.Run, begin *bolt.Begin, te
 		MapRefusal:   r.refusal,
 		OnDone:       r.onStreamDone,
 		SpanContext:  ctx,
+		// Next hands records out one by one from the batches it takes:
+		// the records of a batch not read yet count towards the low
+		// watermark (reportHeld).
+		HeldByConsumer: true,
 	})
+	r.lowWatermark = r.stream.LowWatermark()
 	reqs := make([]bolt.Request, 0, 4)
 	hs := make([]streams.Handler, 0, 4)
 	if telemetry != nil {
@@ -175,7 +184,19 @@ func (r *Result) Next(ctx context.Context) bool {
 	}
 	r.current = &r.batch[r.pos]
 	r.pos++
+	r.reportHeld()
 	return true
+}
+
+// reportHeld tells the stream how many records of the current batch are
+// still unread once they are fewer than the low watermark, so that the
+// next PULL goes out while the caller reads the last ones.
+func (r *Result) reportHeld() {
+	held := len(r.batch) - r.pos
+	if r.heldReported || r.drained || held >= r.lowWatermark {
+		return
+	}
+	r.heldReported = r.stream.Held(held)
 }
 
 // fill makes sure a record is available at r.pos, fetching the next batch
@@ -206,6 +227,7 @@ func (r *Result) fill(ctx context.Context) bool {
 			return false
 		}
 		r.batch, r.pos = batch, 0
+		r.heldReported = false
 	}
 	return true
 }
@@ -224,6 +246,7 @@ func (r *Result) Peek(ctx context.Context) (*Record, bool) {
 	}
 	r.pos++
 	r.peeked = true
+	r.reportHeld()
 	return &r.batch[r.pos-1], true
 }
 
@@ -260,8 +283,12 @@ func (r *Result) Err() error { return r.err }
 // IsOpen reports whether the result may still produce records.
 func (r *Result) IsOpen() bool { return !r.ended }
 
-// Collect returns the remaining records.
+// Collect returns the remaining records. It asks the server for all of
+// them at once (PULL {n: -1}) rather than batch by batch.
 func (r *Result) Collect(ctx context.Context) ([]*Record, error) {
+	if !r.consumed && !r.ended && !r.drained {
+		r.stream.FetchAll()
+	}
 	var out []*Record
 	for r.Next(ctx) {
 		out = append(out, r.current)
@@ -332,6 +359,7 @@ func (r *Result) buffer(ctx context.Context) error {
 		from--
 	}
 	rest := append([]Record(nil), r.batch[from:]...)
+	r.stream.FetchAll()
 	for {
 		batch, err := r.stream.Next(ctx)
 		if err != nil {

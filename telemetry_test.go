@@ -74,7 +74,7 @@ S: SUCCESS {"fields": ["x"]}
 S: RECORD [1]
 S: RECORD [2]
 S: SUCCESS {"has_more": true}
-C: PULL {"n": 2}
+C: PULL {"n": -1}
 S: RECORD [3]
 S: SUCCESS {"bookmark": "bm:1", "db": "neo4j"}
 `)

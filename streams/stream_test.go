@@ -478,3 +478,63 @@ func TestRefusedPullEndsTheStream(t *testing.T) {
 		t.Fatalf("outcome %v, want Failed", outcome)
 	}
 }
+
+// FetchAll asks for the rest at once, at once when the server has more,
+// whatever the queue holds.
+func TestFetchAllPullsTheRestAtOnce(t *testing.T) {
+	s, c, run, pull := start(t, Options{FetchSize: 2})
+	run.OnSummary(runSuccess("n"))
+	feed(pull, 0, 2)
+	pull.OnSummary(hasMore())
+	if c.count() != 0 {
+		t.Fatalf("sent %d requests with a full queue", c.count())
+	}
+	s.FetchAll()
+	if c.count() != 1 {
+		t.Fatalf("FetchAll sent %d requests, want one PULL", c.count())
+	}
+	req, h := c.last()
+	if p, ok := req.(*bolt.Pull); !ok || p.N != bolt.All {
+		t.Fatalf("request %#v, want PULL {n: -1}", req)
+	}
+	feed(h, 2, 5)
+	h.OnSummary(final("bm"))
+	if got := takeAll(t, s); len(got) != 5 {
+		t.Fatalf("records %v", got)
+	}
+	if s.Pulls() != 2 {
+		t.Fatalf("%d PULLs, want 2", s.Pulls())
+	}
+}
+
+// With HeldByConsumer, taking a batch sends no PULL: the records the
+// consumer still holds count until it reports fewer than the low
+// watermark.
+func TestHeldRecordsCountTowardsTheLowWatermark(t *testing.T) {
+	s, c, run, pull := start(t, Options{FetchSize: 4, HeldByConsumer: true})
+	run.OnSummary(runSuccess("n"))
+	feed(pull, 0, 4)
+	pull.OnSummary(hasMore())
+	batch, err := s.Next(context.Background())
+	if err != nil || len(batch) != 4 {
+		t.Fatalf("Next = %d records, %v", len(batch), err)
+	}
+	if c.count() != 0 {
+		t.Fatalf("taking the batch sent %d requests", c.count())
+	}
+	if s.Held(2) || c.count() != 0 {
+		t.Fatalf("holding 2 of 4 (low watermark 2): %d requests", c.count())
+	}
+	if !s.Held(1) || c.count() != 1 {
+		t.Fatalf("holding 1: %d requests, want the next PULL", c.count())
+	}
+	if !s.Held(0) || c.count() != 1 {
+		t.Fatalf("a second report sent another request: %d", c.count())
+	}
+	_, h := c.last()
+	feed(h, 4, 6)
+	h.OnSummary(final("bm"))
+	if got := takeAll(t, s); len(got) != 2 {
+		t.Fatalf("rest %v", got)
+	}
+}

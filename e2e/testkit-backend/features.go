@@ -24,8 +24,6 @@ package main
 //   - Feature:TLS:1.1: boltrx's TLS settings require TLS 1.2 or newer.
 //   - Optimization:MinimalVerifyAuthentication: VerifyAuthentication opens
 //     a connection of its own.
-//   - Optimization:ResultListFetchAll: Result.Collect pulls in batches of
-//     the fetch size.
 //   - AuthorizationExpiredTreatment: the driver does not act on
 //     Neo.ClientError.Security.AuthorizationExpired for other connections.
 //   - Detail:DefaultSecurityConfigValueEquality: a TLSConfig together with
@@ -89,6 +87,7 @@ var features = []string{
 	"Optimization:MinimalBookmarksSet",
 	"Optimization:MinimalResets",
 	"Optimization:PullPipelining",
+	"Optimization:ResultListFetchAll",
 
 	// Implementation details.
 	"Detail:ClosedDriverIsEncrypted",
