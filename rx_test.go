@@ -291,7 +291,7 @@ S: RECORD [1]
 S: RECORD [2]
 S: SUCCESS {"has_more": true}
 either
-  C: PULL {"n": 2, "qid": 0}
+  C: PULL {"n": 2}
   S: RECORD [3]
   S: SUCCESS {"has_more": false}
   C: RUN "RETURN b" {} {}
@@ -300,7 +300,7 @@ either
   S: RECORD [10]
   S: RECORD [20]
   S: SUCCESS {"has_more": true}
-  C: PULL {"n": 2, "qid": 1}
+  C: PULL {"n": 2}
   S: RECORD [30]
   S: SUCCESS {"has_more": false}
 or
@@ -313,7 +313,7 @@ or
   C: PULL {"n": 2, "qid": 0}
   S: RECORD [3]
   S: SUCCESS {"has_more": false}
-  C: PULL {"n": 2, "qid": 1}
+  C: PULL {"n": 2}
   S: RECORD [30]
   S: SUCCESS {"has_more": false}
 end

@@ -57,3 +57,45 @@ close
 		t.Fatalf("the RESET ended with %v / %v, want its SUCCESS", h.kind, h.connErr)
 	}
 }
+
+// A PULL or DISCARD of the transaction's latest query leaves its qid out
+// (the default, -1); one of an earlier query names it.
+func TestLatestQueryIsPulledWithTheDefaultQid(t *testing.T) {
+	srv := boltstub.Start(t, setup58+`
+C: BEGIN {}
+S: SUCCESS {}
+C: RUN "RETURN a" {} {}
+S: SUCCESS {"fields": ["a"], "qid": 0}
+C: PULL {"n": 1}
+S: RECORD [1]
+S: SUCCESS {"has_more": true}
+C: RUN "RETURN b" {} {}
+S: SUCCESS {"fields": ["b"], "qid": 1}
+C: PULL {"n": 1, "qid": 0}
+S: RECORD [2]
+S: SUCCESS {"has_more": true}
+C: DISCARD {"n": -1}
+S: SUCCESS {}
+C: DISCARD {"n": -1, "qid": 0}
+S: SUCCESS {}
+C: COMMIT
+S: SUCCESS {"bookmark": "bm"}
+`)
+	ctx := testContext(t)
+	c := connectTraced(t, ctx, srv.Addr(), nil)
+	defer c.Close()
+	for _, req := range []bolt.Request{
+		&bolt.Begin{},
+		&bolt.Run{Query: "RETURN a"},
+		&bolt.Pull{N: 1, Qid: 0},
+		&bolt.Run{Query: "RETURN b"},
+		&bolt.Pull{N: 1, Qid: 0},
+		&bolt.Discard{N: bolt.All, Qid: 1},
+		&bolt.Discard{N: bolt.All, Qid: 0},
+		&bolt.Commit{},
+	} {
+		if _, err := c.Call(ctx, req); err != nil {
+			t.Fatalf("%s: %v", req.Name(), err)
+		}
+	}
+}
