@@ -363,12 +363,14 @@ func (s *Stream) LowWatermark() int { return s.opts.LowWatermark }
 // holds n records it took but has not read; the next PULL goes out when
 // those and the queued ones are fewer than the low watermark. It reports
 // whether further calls are useless until the consumer takes its next
-// batch: a PULL is in flight, or the server has no more.
+// batch: the PULL went out, or the stream ended. (With HeldByConsumer the
+// end of a batch sends the next PULL only when the consumer waits for
+// records; otherwise its reports do.)
 func (s *Stream) Held(n int) bool {
 	s.mu.Lock()
 	s.held = n
 	pull := s.nextPullLocked()
-	done := pull != nil || s.pullInFlight || !s.hasMore || s.cancelled || s.finished
+	done := pull != nil || s.cancelled || s.finished
 	s.mu.Unlock()
 	if pull != nil {
 		s.send(pull)
@@ -633,8 +635,12 @@ func (h *pullHandler) OnSummary(resp *bolt.Response) {
 				next = &bolt.Discard{N: bolt.All, Qid: s.qid}
 				s.pending++
 				s.pullInFlight = true
-			} else if p := s.nextPullLocked(); p != nil {
-				next = p
+			} else if !s.opts.HeldByConsumer || s.waiting {
+				// A consumer that holds records says when it wants more
+				// (Held), unless it already waits.
+				if p := s.nextPullLocked(); p != nil {
+					next = p
+				}
 			}
 			break
 		}

@@ -528,13 +528,40 @@ func TestHeldRecordsCountTowardsTheLowWatermark(t *testing.T) {
 	if !s.Held(1) || c.count() != 1 {
 		t.Fatalf("holding 1: %d requests, want the next PULL", c.count())
 	}
-	if !s.Held(0) || c.count() != 1 {
-		t.Fatalf("a second report sent another request: %d", c.count())
+	if s.Held(0); c.count() != 1 {
+		t.Fatalf("a report while the PULL is in flight sent another request: %d", c.count())
 	}
 	_, h := c.last()
 	feed(h, 4, 6)
 	h.OnSummary(final("bm"))
 	if got := takeAll(t, s); len(got) != 2 {
 		t.Fatalf("rest %v", got)
+	}
+}
+
+// With HeldByConsumer, the end of a batch the consumer took before it
+// ended sends no PULL unless the consumer waits for records: the
+// consumer's next report or Next does.
+func TestHeldConsumerDecidesWhenToPull(t *testing.T) {
+	s, c, run, pull := start(t, Options{FetchSize: 2, HeldByConsumer: true})
+	run.OnSummary(runSuccess("n"))
+	feed(pull, 0, 1)
+	batch, err := s.Next(context.Background())
+	if err != nil || len(batch) != 1 {
+		t.Fatalf("Next = %d records, %v", len(batch), err)
+	}
+	if s.Held(0) {
+		t.Fatal("Held reported done while the first PULL is in flight")
+	}
+	feed(pull, 1, 2)
+	pull.OnSummary(hasMore())
+	if c.count() != 0 {
+		t.Fatalf("the end of the batch sent %d requests to a consumer that does not wait", c.count())
+	}
+	if batch, err = s.Next(context.Background()); err != nil || len(batch) != 1 {
+		t.Fatalf("Next = %d records, %v", len(batch), err)
+	}
+	if !s.Held(0) || c.count() != 1 {
+		t.Fatalf("after the consumer reported holding nothing: %d requests, want the next PULL", c.count())
 	}
 }
