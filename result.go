@@ -319,6 +319,33 @@ func (r *Result) Single(ctx context.Context) (*Record, error) {
 	return rec, nil
 }
 
+// SingleOptional returns the only remaining record, or nil when none
+// remains: unlike Single, an empty result is not an error. More than one
+// record is a usage error, as with Single. Either way the result is read
+// to its end (the rest discarded on the server).
+//
+//	rec, err := res.SingleOptional(ctx)
+//	if err != nil {
+//		return err
+//	}
+//	if rec == nil {
+//		// not found
+//	}
+func (r *Result) SingleOptional(ctx context.Context) (*Record, error) {
+	if !r.Next(ctx) {
+		return nil, r.err
+	}
+	rec := r.current
+	if r.Next(ctx) {
+		_, _ = r.Consume(ctx)
+		return nil, usageErrorf("boltrx: Result.SingleOptional: the result has more than one record")
+	}
+	if r.err != nil {
+		return nil, r.err
+	}
+	return rec, nil
+}
+
 // Consume discards the remaining records (on the server, without sending
 // them) and returns the summary.
 func (r *Result) Consume(ctx context.Context) (ResultSummary, error) {

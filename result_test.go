@@ -1,6 +1,7 @@
 package boltrx_test
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/boltrx/boltrx"
@@ -103,5 +104,52 @@ S: SUCCESS {"type": "r"}
 	}
 	if res.Err() != nil || len(got) != 6 {
 		t.Fatalf("records %v, err %v", got, res.Err())
+	}
+}
+
+// SingleOptional: no record is nil without error, one is returned, more
+// than one is a usage error; the result is read to its end each time.
+func TestSingleOptional(t *testing.T) {
+	srv := boltstub.Start(t, head5+resetAnytime+hello5+`
+C: RUN "RETURN none" {} {}
+C: PULL {"n": 1000}
+S: SUCCESS {"fields": ["x"]}
+S: SUCCESS {"type": "r"}
+C: RUN "RETURN one" {} {}
+C: PULL {"n": 1000}
+S: SUCCESS {"fields": ["x"]}
+S: RECORD [1]
+S: SUCCESS {"type": "r"}
+C: RUN "RETURN two" {} {}
+C: PULL {"n": 1000}
+S: SUCCESS {"fields": ["x"]}
+S: RECORD [1]
+S: RECORD [2]
+S: SUCCESS {"type": "r"}
+`)
+	drv := newDriver(t, srv.Addr())
+	ctx := ctxT(t)
+	sess, _ := drv.NewSession(ctx, boltrx.SessionConfig{})
+	defer sess.Close(ctx)
+	run := func(q string) *boltrx.Result {
+		t.Helper()
+		res, err := sess.Run(ctx, q, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	if rec, err := run("RETURN none").SingleOptional(ctx); rec != nil || err != nil {
+		t.Fatalf("no record: %v, %v", rec, err)
+	}
+	if rec, err := run("RETURN one").SingleOptional(ctx); err != nil || rec == nil || rec.Values[0] != int64(1) {
+		t.Fatalf("one record: %v, %v", rec, err)
+	}
+	two := run("RETURN two")
+	if rec, err := two.SingleOptional(ctx); rec != nil || !errors.Is(err, boltrx.ErrUsage) {
+		t.Fatalf("two records: %v, %v; want a usage error", rec, err)
+	}
+	if rec, err := two.SingleOptional(ctx); rec != nil || !errors.Is(err, boltrx.ErrResultConsumed) {
+		t.Fatalf("again: %v, %v; want ErrResultConsumed", rec, err)
 	}
 }
