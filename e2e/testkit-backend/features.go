@@ -17,7 +17,6 @@ package main
 // Left out, with the reason:
 //
 //   - Feature:API:Driver.SupportsSessionAuth: no such Driver method.
-//   - Feature:API:Result.SingleOptional: no such Result method.
 //   - Feature:API:SSLSchemes: boltrx supports the +s/+ssc schemes, but
 //     testkit adds this feature itself for TEST_DRIVER_NAME=go and fails
 //     when the backend lists it.
@@ -48,6 +47,7 @@ var features = []string{
 	"Feature:API:Result.List",
 	"Feature:API:Result.Peek",
 	"Feature:API:Result.Single",
+	"Feature:API:Result.SingleOptional",
 	"Feature:API:RetryableExceptions",
 	"Feature:API:Session:AuthConfig",
 	"Feature:API:Session:NotificationsConfig",

@@ -110,11 +110,26 @@ func resultSingle(b *backend, req request) (string, any, error) {
 	return "Record", d, nil
 }
 
-// resultSingleOptional is not served: boltrx's Result has no lenient
-// single-record method, and the feature Feature:API:Result.SingleOptional
-// is not declared.
-func resultSingleOptional(_ *backend, _ request) (string, any, error) {
-	return "", nil, backendErrorf("ResultSingleOptional: boltrx.Result has no SingleOptional method")
+// resultSingleOptional answers with the only record or none; boltrx has
+// no warnings: more than one record is an error, as with Single.
+func resultSingleOptional(b *backend, req request) (string, any, error) {
+	r, err := resultOf(b, req, nil)
+	if err != nil {
+		return "", nil, err
+	}
+	rec, err := r.SingleOptional(b.ctx)
+	if err != nil {
+		return "", nil, resultError(err)
+	}
+	out := map[string]any{"record": nil, "warnings": []string{}}
+	if rec != nil {
+		d, err := recordOf(rec)
+		if err != nil {
+			return "", nil, err
+		}
+		out["record"] = d
+	}
+	return "RecordOptional", out, nil
 }
 
 func resultList(b *backend, req request) (string, any, error) {
