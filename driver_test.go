@@ -202,15 +202,15 @@ anytime
 end
 `+hello5+`
 C: BEGIN {}
+S: SUCCESS {}
 C: RUN "CREATE (n)" {} {}
 C: PULL {"n": 1000}
-S: SUCCESS {}
 S: FAILURE {"code": "Neo.TransientError.Transaction.DeadlockDetected", "message": "deadlock"}
 S: IGNORED
 C: BEGIN {}
+S: SUCCESS {}
 C: RUN "CREATE (n)" {} {}
 C: PULL {"n": 1000}
-S: SUCCESS {}
 S: SUCCESS {"fields": []}
 S: SUCCESS {"type": "w"}
 C: COMMIT
@@ -254,9 +254,9 @@ anytime
 end
 `+hello5+`
 C: BEGIN {}
+S: SUCCESS {}
 C: RUN "RETURN x" {} {}
 C: PULL {"n": 1000}
-S: SUCCESS {}
 S: FAILURE {"code": "Neo.ClientError.Statement.SyntaxError", "message": "Variable x not defined"}
 S: IGNORED
 `)
@@ -514,9 +514,9 @@ end
 C: HELLO {"user_agent": "boltrx/test", "scheme": "basic", "principal": "neo4j", "credentials": "secret", ...}
 S: SUCCESS {"server": "Neo4j/4.4.0", "connection_id": "bolt-1"}
 C: BEGIN {"db": "movies", "imp_user": "alice", "mode": "r"}
+S: SUCCESS {}
 C: RUN "MATCH (m) RETURN count(m)" {} {}
 C: PULL {"n": 1000}
-S: SUCCESS {}
 S: SUCCESS {"fields": ["count(m)"], "qid": 0}
 S: RECORD [42]
 S: SUCCESS {"type": "r", "db": "movies"}

@@ -41,6 +41,10 @@ type Result struct {
 	// records still come out of Next; drainErr ends them.
 	drained  bool
 	drainErr error
+	// lowWatermark is the stream's; heldReported: the stream needs no
+	// more news of the records left in batch (see reportHeld).
+	lowWatermark int
+	heldReported bool
 
 	summaryOnce sync.Once
 	summary     ResultSummary
@@ -61,9 +65,15 @@ func (r *Result) start(ctx context.Context, run *bolt.Run, begin *bolt.Begin, te
 		MaxFetchSize: maxFetchSize,
 		MapFailure:   mapFailure,
 		MapConnError: func(err error) error { return connectivityError(err) },
+		MapRefusal:   r.refusal,
 		OnDone:       r.onStreamDone,
 		SpanContext:  ctx,
+		// Next hands records out one by one from the batches it takes:
+		// the records of a batch not read yet count towards the low
+		// watermark (reportHeld).
+		HeldByConsumer: true,
 	})
+	r.lowWatermark = r.stream.LowWatermark()
 	reqs := make([]bolt.Request, 0, 4)
 	hs := make([]streams.Handler, 0, 4)
 	if telemetry != nil {
@@ -117,6 +127,29 @@ func (r *Result) onStreamDone(s *streams.Stream, outcome streams.Outcome) {
 	}
 }
 
+// refusal is the error of a result whose next PULL or DISCARD the
+// connection refused. In a transaction that a failure terminated (the
+// server is FAILED), the result failed with the transaction; otherwise
+// the refusal is a usage error.
+func (r *Result) refusal(err error) error {
+	var state *bolt.StateError
+	if r.tx != nil && errors.As(err, &state) && state.State == bolt.StateFailed {
+		// The failure's own bookkeeping may still be on its way to the
+		// transaction; the server state already says it failed.
+		cause, why := r.tx.failure(), ""
+		if cause != nil {
+			why = " (" + cause.Error() + ")"
+		}
+		return &UsageError{
+			Message: "boltrx: the result failed: its transaction was terminated by an earlier failure" + why +
+				", so no more of its records can be read: roll the transaction back or close it",
+			kind:  ErrTransactionTerminated,
+			cause: cause,
+		}
+	}
+	return mapRequestError(err)
+}
+
 // mapFailure turns a FAILURE into the public error.
 func mapFailure(f *bolt.Failure) error { return publicServerError(newNeo4jError(f)) }
 
@@ -151,7 +184,19 @@ func (r *Result) Next(ctx context.Context) bool {
 	}
 	r.current = &r.batch[r.pos]
 	r.pos++
+	r.reportHeld()
 	return true
+}
+
+// reportHeld tells the stream how many records of the current batch are
+// still unread once they are fewer than the low watermark, so that the
+// next PULL goes out while the caller reads the last ones.
+func (r *Result) reportHeld() {
+	held := len(r.batch) - r.pos
+	if r.heldReported || r.drained || held >= r.lowWatermark {
+		return
+	}
+	r.heldReported = r.stream.Held(held)
 }
 
 // fill makes sure a record is available at r.pos, fetching the next batch
@@ -182,6 +227,7 @@ func (r *Result) fill(ctx context.Context) bool {
 			return false
 		}
 		r.batch, r.pos = batch, 0
+		r.heldReported = false
 	}
 	return true
 }
@@ -200,6 +246,7 @@ func (r *Result) Peek(ctx context.Context) (*Record, bool) {
 	}
 	r.pos++
 	r.peeked = true
+	r.reportHeld()
 	return &r.batch[r.pos-1], true
 }
 
@@ -236,8 +283,12 @@ func (r *Result) Err() error { return r.err }
 // IsOpen reports whether the result may still produce records.
 func (r *Result) IsOpen() bool { return !r.ended }
 
-// Collect returns the remaining records.
+// Collect returns the remaining records. It asks the server for all of
+// them at once (PULL {n: -1}) rather than batch by batch.
 func (r *Result) Collect(ctx context.Context) ([]*Record, error) {
+	if !r.consumed && !r.ended && !r.drained {
+		r.stream.FetchAll()
+	}
 	var out []*Record
 	for r.Next(ctx) {
 		out = append(out, r.current)
@@ -261,6 +312,33 @@ func (r *Result) Single(ctx context.Context) (*Record, error) {
 	if r.Next(ctx) {
 		_, _ = r.Consume(ctx)
 		return nil, usageErrorf("boltrx: Result.Single: the result has more than one record")
+	}
+	if r.err != nil {
+		return nil, r.err
+	}
+	return rec, nil
+}
+
+// SingleOptional returns the only remaining record, or nil when none
+// remains: unlike Single, an empty result is not an error. More than one
+// record is a usage error, as with Single. Either way the result is read
+// to its end (the rest discarded on the server).
+//
+//	rec, err := res.SingleOptional(ctx)
+//	if err != nil {
+//		return err
+//	}
+//	if rec == nil {
+//		// not found
+//	}
+func (r *Result) SingleOptional(ctx context.Context) (*Record, error) {
+	if !r.Next(ctx) {
+		return nil, r.err
+	}
+	rec := r.current
+	if r.Next(ctx) {
+		_, _ = r.Consume(ctx)
+		return nil, usageErrorf("boltrx: Result.SingleOptional: the result has more than one record")
 	}
 	if r.err != nil {
 		return nil, r.err
@@ -308,6 +386,7 @@ func (r *Result) buffer(ctx context.Context) error {
 		from--
 	}
 	rest := append([]Record(nil), r.batch[from:]...)
+	r.stream.FetchAll()
 	for {
 		batch, err := r.stream.Next(ctx)
 		if err != nil {

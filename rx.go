@@ -110,6 +110,9 @@ func (rr *RxResult) produce(rxCtx context.Context, next chan<- rxgo.Item) {
 			}
 			return
 		}
+		// The batch goes to rxgo's channel, whose reader is the one
+		// consumer the stream knows of: it counts as taken.
+		res.stream.Held(0)
 		for i := range batch {
 			select {
 			case next <- rxgo.Of(&batch[i]):

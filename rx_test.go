@@ -203,9 +203,9 @@ func TestWriteBatchesRxWritesEachBatchInItsOwnTransaction(t *testing.T) {
 	batch := func(rows, bm string) string {
 		return `
 C: BEGIN ...
+S: SUCCESS {}
 C: RUN "UNWIND $batch AS row CREATE (n:Item) SET n = row" {"batch": ` + rows + `} {}
 C: PULL {"n": 1000}
-S: SUCCESS {}
 S: SUCCESS {"fields": []}
 S: SUCCESS {"type": "w", "stats": {"nodes-created": 2}}
 C: COMMIT
@@ -241,9 +241,9 @@ S: SUCCESS {"bookmark": "` + bm + `"}
 func TestExecuteWriteRxDeliversItemsAfterCommit(t *testing.T) {
 	srv := boltstub.Start(t, head5+hello5+`
 C: BEGIN ...
+S: SUCCESS {}
 C: RUN "CREATE (n) RETURN 1 AS x" {} {}
 C: PULL {"n": 1000}
-S: SUCCESS {}
 S: SUCCESS {"fields": ["x"]}
 S: RECORD [1]
 S: SUCCESS {"type": "w"}
@@ -291,7 +291,7 @@ S: RECORD [1]
 S: RECORD [2]
 S: SUCCESS {"has_more": true}
 either
-  C: PULL {"n": 2, "qid": 0}
+  C: PULL {"n": 2}
   S: RECORD [3]
   S: SUCCESS {"has_more": false}
   C: RUN "RETURN b" {} {}
@@ -300,7 +300,7 @@ either
   S: RECORD [10]
   S: RECORD [20]
   S: SUCCESS {"has_more": true}
-  C: PULL {"n": 2, "qid": 1}
+  C: PULL {"n": 2}
   S: RECORD [30]
   S: SUCCESS {"has_more": false}
 or
@@ -313,7 +313,7 @@ or
   C: PULL {"n": 2, "qid": 0}
   S: RECORD [3]
   S: SUCCESS {"has_more": false}
-  C: PULL {"n": 2, "qid": 1}
+  C: PULL {"n": 2}
   S: RECORD [30]
   S: SUCCESS {"has_more": false}
 end

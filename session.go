@@ -462,6 +462,7 @@ func (s *Session) txConfig(ctx context.Context, conn *actors.Conn, database stri
 	}
 	if timeout, ok := cfg.wireTimeout(); ok {
 		tc.TxTimeout = timeout
+		tc.NoTxTimeout = timeout == 0
 	}
 	if s.cfg.AccessMode == AccessModeRead {
 		tc.Mode = bolt.ModeRead
@@ -476,7 +477,7 @@ func (s *Session) txConfig(ctx context.Context, conn *actors.Conn, database stri
 	case tc.Database != "" && !caps.Database:
 		return tc, usageErrorf("boltrx: SessionConfig.DatabaseName needs Bolt 4.0 or newer; the server speaks %v: leave it empty to use the default database", conn.Version)
 	case tc.ImpersonatedUser != "" && !caps.ImpersonatedUser:
-		return tc, usageErrorf("boltrx: SessionConfig.ImpersonatedUser needs Bolt 4.4 or newer; the server speaks %v", conn.Version)
+		return tc, usageErrorf("boltrx: impersonation (SessionConfig.ImpersonatedUser) needs Bolt 4.4 or newer; the server speaks %v: leave it empty, or connect to a newer server", conn.Version)
 	case (tc.NotificationsMinSeverity != "" || tc.NotificationsDisabled != nil) && !caps.NotificationFilters:
 		return tc, usageErrorf("boltrx: notification filters need Bolt 5.2 or newer; the server speaks %v: remove them from the session config", conn.Version)
 	}
@@ -595,7 +596,7 @@ func endOperation(op *telemetry.Operation, err error) {
 // and Close it in any case (Close after Commit does nothing).
 func (s *Session) BeginTransaction(ctx context.Context, configurers ...func(*TransactionConfig)) (*ExplicitTransaction, error) {
 	ctx, op := s.driver.tel.StartOperation(ctx, telemetry.KindTransaction, s.operationAttrs(""))
-	tx, err := s.beginTx(ctx, false, configurers...)
+	tx, err := s.beginTx(ctx, false, bolt.TelemetryExplicitTx, configurers...)
 	if err != nil {
 		endOperation(op, err)
 		return nil, err
@@ -606,8 +607,9 @@ func (s *Session) BeginTransaction(ctx context.Context, configurers ...func(*Tra
 }
 
 // beginTx opens a transaction. lazy pipelines BEGIN with the first RUN
-// (managed transactions) instead of waiting for its answer.
-func (s *Session) beginTx(ctx context.Context, lazy bool, configurers ...func(*TransactionConfig)) (*ExplicitTransaction, error) {
+// (ExecuteQuery) instead of waiting for its answer; api is what a
+// TELEMETRY message says about the transaction.
+func (s *Session) beginTx(ctx context.Context, lazy bool, api int64, configurers ...func(*TransactionConfig)) (*ExplicitTransaction, error) {
 	w, err := s.startWork(ctx, true, configurers)
 	if err != nil {
 		return nil, err
@@ -616,16 +618,12 @@ func (s *Session) beginTx(ctx context.Context, lazy bool, configurers ...func(*T
 	tx := &ExplicitTransaction{session: s, pool: pool, conn: conn, started: bms, spanCtx: ctx, database: database}
 	begin := &bolt.Begin{TxConfig: tc}
 	if lazy {
-		api := bolt.TelemetryManagedTx
-		if s.executeQuery {
-			api = bolt.TelemetryExecuteQuery
-		}
 		tx.pendingBegin = begin
 		tx.pendingTelemetry = s.telemetry(conn, api)
 		return tx, nil
 	}
 	reqs := []bolt.Request{begin}
-	if tel := s.telemetry(conn, bolt.TelemetryExplicitTx); tel != nil {
+	if tel := s.telemetry(conn, api); tel != nil {
 		reqs = []bolt.Request{tel, begin}
 	}
 	out, err := conn.Call(ctx, reqs...)

@@ -24,7 +24,10 @@ type ResultSummary interface {
 	// Profile returns the PROFILE result, or nil.
 	Profile() ProfiledPlan
 	// Notifications returns the server's notifications about the query
-	// (derived from GqlStatusObjects on servers that send only those).
+	// (derived from GqlStatusObjects on servers that send only those). It
+	// is nil when a server before Bolt 5.6 sent no notifications entry,
+	// and empty when the server sent an empty list or no notification
+	// among its GQL statuses.
 	Notifications() []Notification
 	// GqlStatusObjects returns the GQL status objects of the query; there
 	// is always at least one, for success, no data or omitted result. On
@@ -702,7 +705,12 @@ func statusRank(status string) int {
 // notificationsAndStatuses reads the notifications (before 5.6) and the
 // statuses (5.6+) the server sent, deriving whichever is missing.
 func notificationsAndStatuses(end *bolt.Success, hadKeys, hadRecords bool) ([]Notification, []GqlStatusObject) {
+	// Notifications is nil when a server before 5.6 sent none, empty when
+	// it sent an empty list; statuses (5.6+) always give a list.
 	var notes []Notification
+	if end.Notifications != nil || end.Statuses != nil {
+		notes = make([]Notification, 0, len(end.Notifications))
+	}
 	var fromNotes []*gqlStatus
 	for _, m := range end.Notifications {
 		n := notificationFrom(m)

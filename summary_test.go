@@ -106,6 +106,28 @@ func TestSummaryWithoutMetadata(t *testing.T) {
 	}
 }
 
+// Notifications tells "none sent" (nil) from "an empty list" apart; GQL
+// statuses (5.6+) always give a list.
+func TestSummaryNotificationsNilOrEmpty(t *testing.T) {
+	cases := []struct {
+		name    string
+		end     *bolt.Success
+		wantNil bool
+	}{
+		{"no notifications entry", &bolt.Success{}, true},
+		{"an empty list", &bolt.Success{Notifications: []map[string]any{}}, false},
+		{"statuses without notifications", &bolt.Success{Statuses: []map[string]any{
+			{"gql_status": "00000", "status_description": "note: successful completion"}}}, false},
+	}
+	for _, c := range cases {
+		s := newResultSummary(summaryInput{End: c.end})
+		notes := s.Notifications()
+		if (notes == nil) != c.wantNil || len(notes) != 0 {
+			t.Errorf("%s: Notifications() = %#v, want nil %v", c.name, notes, c.wantNil)
+		}
+	}
+}
+
 func TestSummaryOutcomeStatus(t *testing.T) {
 	cases := []struct {
 		fields     []string

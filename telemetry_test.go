@@ -74,7 +74,7 @@ S: SUCCESS {"fields": ["x"]}
 S: RECORD [1]
 S: RECORD [2]
 S: SUCCESS {"has_more": true}
-C: PULL {"n": 2}
+C: PULL {"n": -1}
 S: RECORD [3]
 S: SUCCESS {"bookmark": "bm:1", "db": "neo4j"}
 `)
@@ -114,15 +114,15 @@ anytime
 end
 `+hello5+`
 C: BEGIN {}
+S: SUCCESS {}
 C: RUN "CREATE (n)" {} {}
 C: PULL {"n": 1000}
-S: SUCCESS {}
 S: FAILURE {"code": "Neo.TransientError.Transaction.DeadlockDetected", "message": "deadlock"}
 S: IGNORED
 C: BEGIN {}
+S: SUCCESS {}
 C: RUN "CREATE (n)" {} {}
 C: PULL {"n": 1000}
-S: SUCCESS {}
 S: SUCCESS {"fields": []}
 S: SUCCESS {"type": "w"}
 C: COMMIT

@@ -37,7 +37,7 @@ type ExplicitTransaction struct {
 	database string               // the database it runs in, for routing feedback
 	spanCtx  context.Context      // carries the span its queries' messages belong to
 
-	pendingBegin     *bolt.Begin     // pipelined with the first RUN (managed transactions)
+	pendingBegin     *bolt.Begin     // pipelined with the first RUN (ExecuteQuery)
 	pendingTelemetry *bolt.Telemetry // pipelined before pendingBegin
 
 	mu      sync.Mutex
@@ -53,6 +53,13 @@ func (tx *ExplicitTransaction) markFailed(err error) {
 		tx.failed = err
 	}
 	tx.mu.Unlock()
+}
+
+// failure returns the failure that terminated the transaction, or nil.
+func (tx *ExplicitTransaction) failure() error {
+	tx.mu.Lock()
+	defer tx.mu.Unlock()
+	return tx.failed
 }
 
 func (tx *ExplicitTransaction) check() error {
@@ -91,6 +98,12 @@ func (tx *ExplicitTransaction) Run(ctx context.Context, query string, params map
 	begin, telemetry := tx.pendingBegin, tx.pendingTelemetry
 	tx.pendingBegin, tx.pendingTelemetry = nil, nil
 	if err := r.start(ctx, &bolt.Run{Query: query, Params: params}, begin, telemetry); err != nil {
+		var state *bolt.StateError
+		if errors.As(err, &state) && state.State == bolt.StateFailed {
+			// A query of the transaction failed; its result may not have
+			// recorded the failure yet.
+			return nil, tx.terminatedByFailure(ctx)
+		}
 		tx.markFailed(err)
 		return nil, err
 	}
@@ -117,11 +130,31 @@ func (tx *ExplicitTransaction) openResults() []*Result {
 // unwraps to that failure, so a managed transaction retries it when the
 // failure was retryable.
 func terminatedError(cause error) error {
+	why := ""
+	if cause != nil {
+		why = fmt.Sprintf(" (%v)", cause)
+	}
 	return &UsageError{
-		Message: fmt.Sprintf("cannot use this transaction, because it has been terminated by an earlier failure (%v): roll it back or close it", cause),
+		Message: "cannot use this transaction, because it has been terminated by an earlier failure" + why + ": roll it back or close it",
 		kind:    ErrTransactionTerminated,
 		cause:   cause,
 	}
+}
+
+// terminatedByFailure is the error of a request the connection refused
+// because the server's transaction failed: it waits until the results
+// that ended with an error have done their bookkeeping, which records the
+// failure on the transaction, and returns terminatedError of it.
+func (tx *ExplicitTransaction) terminatedByFailure(ctx context.Context) error {
+	tx.mu.Lock()
+	results := append([]*Result(nil), tx.results...)
+	tx.mu.Unlock()
+	for _, r := range results {
+		if r.stream.Err() != nil {
+			_ = r.stream.Wait(ctx)
+		}
+	}
+	return terminatedError(tx.failure())
 }
 
 // settleResults ends every open result: its remaining records are
@@ -304,7 +337,14 @@ func (s *Session) executeManaged(ctx context.Context, mode AccessMode, work Mana
 
 // attempt runs work once in a new transaction and commits it.
 func (s *Session) attempt(ctx context.Context, work ManagedTransactionWork, configurers ...func(*TransactionConfig)) (any, error) {
-	tx, err := s.beginTx(ctx, true, configurers...)
+	// BEGIN goes out on its own and the work function runs once the
+	// server accepted it, so that a failing BEGIN never runs the work;
+	// ExecuteQuery, whose work is known, pipelines it with its RUN.
+	api := bolt.TelemetryManagedTx
+	if s.executeQuery {
+		api = bolt.TelemetryExecuteQuery
+	}
+	tx, err := s.beginTx(ctx, s.executeQuery, api, configurers...)
 	if err != nil {
 		return nil, err
 	}

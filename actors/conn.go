@@ -58,7 +58,13 @@ type Conn struct {
 	smu     sync.Mutex // state machine and request queue
 	sm      *bolt.StateMachine
 	pending []pendingRequest
-	head    int // pending[head] is the oldest request awaiting its answer
+	head    int           // pending[head] is the oldest request awaiting its answer
+	drained chan struct{} // closed when no request awaits its answer any more; nil when nobody waits
+	// lastQid is the qid of the latest RUN of the transaction once its
+	// SUCCESS arrived, -1 while it is unknown (a RUN awaits its answer, no
+	// RUN yet, no transaction); runs counts the RUNs written.
+	lastQid int64
+	runs    int64
 
 	tel      *telemetry.Instruments // nil: no telemetry
 	telAttrs telemetry.ConnAttrs
@@ -86,6 +92,7 @@ type pendingRequest struct {
 	span    *telemetry.Message
 	records int
 	qid     int64 // the qid a PULL or DISCARD named; -1 when none
+	run     int64 // for a RUN: its number (Conn.runs); 0 for other requests
 }
 
 // newConn wraps a socket whose handshake negotiated caps' version.
@@ -100,6 +107,7 @@ func newConn(address string, netConn net.Conn, caps *bolt.Capabilities, log *slo
 		log:        log,
 		msgLog:     msgLog,
 		sm:         bolt.NewStateMachine(caps),
+		lastQid:    bolt.LastQuery,
 		readerDone: make(chan struct{}),
 		tel:        tel,
 	}
@@ -207,6 +215,8 @@ func (c *Conn) writeLocked(ctx context.Context, reqs []bolt.Request, hs []stream
 	spans := c.startSpans(ctx, reqs, spanBuf[:0])
 	c.smu.Lock()
 	for i, req := range reqs {
+		qid := requestQid(req)
+		c.implicitQidLocked(req)
 		if err := c.sm.Allow(req); err != nil {
 			c.smu.Unlock()
 			endSpans(spans[min(i, len(spans)):], err)
@@ -217,7 +227,8 @@ func (c *Conn) writeLocked(ctx context.Context, reqs []bolt.Request, hs []stream
 			}
 			return err
 		}
-		pr := pendingRequest{h: hs[i], qid: requestQid(req)}
+		pr := pendingRequest{h: hs[i], qid: qid}
+		c.trackQidLocked(req, &pr)
 		if i < len(spans) {
 			pr.span = spans[i]
 		}
@@ -242,6 +253,36 @@ func (c *Conn) writeLocked(ctx context.Context, reqs []bolt.Request, hs []stream
 		return err
 	}
 	return nil
+}
+
+// implicitQidLocked lets a PULL or DISCARD of the transaction's latest
+// query, whose qid is known, name it the default way (qid -1, left out of
+// the message); c.smu is held.
+func (c *Conn) implicitQidLocked(req bolt.Request) {
+	switch r := req.(type) {
+	case *bolt.Pull:
+		if r.Qid >= 0 && r.Qid == c.lastQid {
+			r.Qid = bolt.LastQuery
+		}
+	case *bolt.Discard:
+		if r.Qid >= 0 && r.Qid == c.lastQid {
+			r.Qid = bolt.LastQuery
+		}
+	}
+}
+
+// trackQidLocked follows which query is the transaction's latest: a RUN
+// makes it unknown until its SUCCESS names its qid, and the end of a
+// transaction forgets it; c.smu is held.
+func (c *Conn) trackQidLocked(req bolt.Request, pr *pendingRequest) {
+	switch req.(type) {
+	case *bolt.Run:
+		c.runs++
+		pr.run = c.runs
+		c.lastQid = bolt.LastQuery
+	case *bolt.Begin, *bolt.Commit, *bolt.Rollback, *bolt.Reset:
+		c.lastQid = bolt.LastQuery
+	}
 }
 
 // Call writes reqs pipelined and waits for every summary. It returns the
@@ -297,11 +338,50 @@ func (c *Conn) CallCollect(ctx context.Context, run bolt.Request, pull bolt.Requ
 // leaves it in an unknown state.
 func (c *Conn) Interrupt(cause error) { c.fail(cause) }
 
+// closeDrainTimeout bounds how long Close waits for the answers to
+// requests still in flight (a RESET before reuse, say) before GOODBYE.
+const closeDrainTimeout = time.Second
+
 // Close says GOODBYE when it can and closes the socket, then waits for the
-// reader goroutine to exit.
+// reader goroutine to exit. Requests still awaiting their answers get
+// them first (for up to a second): a socket closed with unread answers
+// in its buffer is reset (TCP RST) instead of closed, and the server may
+// lose what it was still sending.
 func (c *Conn) Close() {
+	c.awaitAnswers(closeDrainTimeout)
 	c.CloseNoWait()
 	<-c.readerDone
+}
+
+// awaitAnswers waits until no request awaits its answer, the connection
+// breaks, or d passes.
+func (c *Conn) awaitAnswers(d time.Duration) {
+	c.smu.Lock()
+	if c.broken.Load() || c.head >= len(c.pending) {
+		c.smu.Unlock()
+		return
+	}
+	if c.drained == nil {
+		c.drained = make(chan struct{})
+	}
+	drained := c.drained
+	c.smu.Unlock()
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-drained:
+	case <-c.readerDone:
+	case <-t.C:
+	}
+}
+
+// signalDrainedLocked wakes awaitAnswers once nothing awaits an answer;
+// c.smu is held.
+func (c *Conn) signalDrainedLocked() {
+	if c.drained != nil && c.head >= len(c.pending) {
+		close(c.drained)
+		c.drained = nil
+	}
 }
 
 // CloseNoWait is Close without waiting for the reader goroutine, which
@@ -386,12 +466,16 @@ func (c *Conn) readLoop() {
 			continue
 		}
 		answered := c.pending[c.head]
+		if answered.run == c.runs && answered.run != 0 && resp.Kind == bolt.ResponseSuccess && resp.Success.Has(bolt.KeyQid) {
+			c.lastQid = resp.Success.Qid
+		}
 		c.pending[c.head] = pendingRequest{}
 		c.head++
 		if c.head == len(c.pending) {
 			c.pending, c.head = c.pending[:0], 0
 		}
 		c.armStallGuardLocked()
+		c.signalDrainedLocked()
 		c.smu.Unlock()
 		if c.msgLog {
 			c.log.Debug("bolt S", "address", c.Address, "message", resp.Kind.String())

@@ -200,6 +200,30 @@ func TestTxTimeoutIsRoundedUpToMilliseconds(t *testing.T) {
 	}
 }
 
+func TestNoTxTimeoutSendsZero(t *testing.T) {
+	caps := capsOf(t, V5_0)
+	req := &Begin{TxConfig: TxConfig{NoTxTimeout: true}}
+	got, err := encodeRequest(t, caps, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := cat("B1 11 A1", ps("tx_timeout"), "00")
+	diffBytes(t, got, want)
+	back, err := DecodeRequest(want, caps, caps.Dialect(false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(back, req) {
+		t.Errorf("decoded %#v, want %#v", back, req)
+	}
+	// A positive timeout wins over NoTxTimeout.
+	got, err = encodeRequest(t, caps, &Begin{TxConfig: TxConfig{TxTimeout: time.Second, NoTxTimeout: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	diffBytes(t, got, cat("B1 11 A1", ps("tx_timeout"), "C9 03 E8"))
+}
+
 func TestWriteModeIsNotSent(t *testing.T) {
 	caps := capsOf(t, V4_4)
 	got, err := encodeRequest(t, caps, &Begin{TxConfig: TxConfig{Mode: ModeWrite}})

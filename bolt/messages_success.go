@@ -1,6 +1,8 @@
 package bolt
 
 import (
+	"strconv"
+
 	"github.com/boltrx/boltrx/packstream"
 )
 
@@ -53,7 +55,7 @@ type Success struct {
 	HasMore   bool           // PULL/DISCARD (4.0+): more records remain
 	Bookmark  string         // end of an auto-commit result, COMMIT
 	Database  string         // the database the query ran in; 5.8+ also on BEGIN/RUN: the resolved home database
-	QueryType string         // "r", "w", "rw" or "s"
+	QueryType string         // "r", "w", "rw" or "s" (anything else fails decoding)
 	Stats     map[string]any // update counters
 	Plan      map[string]any // EXPLAIN plan
 	Profile   map[string]any // PROFILE result
@@ -156,7 +158,10 @@ func (s *Success) decode(r *fieldReader) error {
 			present, err = r.optStr("db", &s.Database)
 		case "type":
 			bit = KeyQueryType
-			present, err = r.optStr("type", &s.QueryType)
+			off := r.d.Offset()
+			if present, err = r.optStr("type", &s.QueryType); err == nil && present && !validQueryType(s.QueryType) {
+				err = r.fail("type", off, strconv.Quote(s.QueryType)+` is not a query type ("r", "w", "rw" or "s")`, nil)
+			}
 		case "stats":
 			bit = KeyStats
 			s.Stats, err = r.anyMap("stats", true)
@@ -221,6 +226,16 @@ func (s *Success) decode(r *fieldReader) error {
 		}
 	}
 	return nil
+}
+
+// validQueryType reports whether t is one of the query types a server
+// may send.
+func validQueryType(t string) bool {
+	switch t {
+	case "r", "w", "rw", "s":
+		return true
+	}
+	return false
 }
 
 // optStr reads a nullable string into dst and reports whether it was not

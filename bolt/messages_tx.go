@@ -16,8 +16,12 @@ type TxConfig struct {
 	// Bookmarks the transaction must observe (3.0+).
 	Bookmarks []string
 	// TxTimeout bounds the transaction (3.0+); sent in milliseconds,
-	// rounded up. Zero or less sends nothing (the server's timeout).
+	// rounded up. Zero or less sends nothing (the server's timeout),
+	// unless NoTxTimeout is set.
 	TxTimeout time.Duration
+	// NoTxTimeout sends tx_timeout 0 when TxTimeout is not positive: the
+	// transaction has no timeout, whatever the server's default (3.0+).
+	NoTxTimeout bool
 	// TxMetadata is attached to the transaction, e.g. for query logs
 	// (3.0+).
 	TxMetadata map[string]any
@@ -44,7 +48,7 @@ const (
 
 // IsZero reports whether no field is set (nothing to send).
 func (c *TxConfig) IsZero() bool {
-	return len(c.Bookmarks) == 0 && c.TxTimeout <= 0 && len(c.TxMetadata) == 0 && (c.Mode == "" || c.Mode == ModeWrite) &&
+	return len(c.Bookmarks) == 0 && c.TxTimeout <= 0 && !c.NoTxTimeout && len(c.TxMetadata) == 0 && (c.Mode == "" || c.Mode == ModeWrite) &&
 		c.Database == "" && c.ImpersonatedUser == "" && c.NotificationsMinSeverity == "" && c.NotificationsDisabled == nil
 }
 
@@ -85,6 +89,8 @@ func (c *TxConfig) entries(d *dictWriter, caps *Capabilities) {
 	}
 	if c.TxTimeout > 0 {
 		d.integer("tx_timeout", txTimeoutMillis(c.TxTimeout))
+	} else if c.NoTxTimeout {
+		d.integer("tx_timeout", 0)
 	}
 	if len(c.TxMetadata) > 0 {
 		d.anyMap("tx_metadata", c.TxMetadata)
@@ -116,7 +122,9 @@ func (c *TxConfig) decodeExtra(r *fieldReader, caps *Capabilities) error {
 		case k == "bookmarks":
 			c.Bookmarks, err = r.strings(k, true)
 		case k == "tx_timeout":
-			c.TxTimeout, err = readTxTimeout(r)
+			var present bool
+			c.TxTimeout, present, err = readTxTimeout(r)
+			c.NoTxTimeout = present && c.TxTimeout == 0
 		case k == "tx_metadata":
 			c.TxMetadata, err = r.anyMap(k, true)
 		case k == "mode":
@@ -139,16 +147,17 @@ func (c *TxConfig) decodeExtra(r *fieldReader, caps *Capabilities) error {
 	return nil
 }
 
-func readTxTimeout(r *fieldReader) (time.Duration, error) {
+// readTxTimeout reads tx_timeout; present is false for null.
+func readTxTimeout(r *fieldReader) (d time.Duration, present bool, err error) {
 	off := r.d.Offset()
-	ms, _, err := r.integer("tx_timeout", true)
+	ms, present, err := r.integer("tx_timeout", true)
 	if err != nil {
-		return 0, err
+		return 0, false, err
 	}
 	if ms < 0 || ms > math.MaxInt64/int64(time.Millisecond) {
-		return 0, r.fail("tx_timeout", off, strconv.FormatInt(ms, 10)+" ms is out of range", nil)
+		return 0, false, r.fail("tx_timeout", off, strconv.FormatInt(ms, 10)+" ms is out of range", nil)
 	}
-	return time.Duration(ms) * time.Millisecond, nil
+	return time.Duration(ms) * time.Millisecond, present, nil
 }
 
 // Begin opens an explicit transaction (3.0+): BEGIN {extra}.

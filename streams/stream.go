@@ -61,6 +61,18 @@ type Options struct {
 	// MapConnError turns a broken connection into the error the consumer
 	// sees; nil keeps the error.
 	MapConnError func(error) error
+	// MapRefusal turns the error of a PULL or DISCARD the connection
+	// refused to send (one matching bolt.ErrUsage: the server state does
+	// not allow it, e.g. after another query of the transaction failed)
+	// into the error the consumer sees; nil keeps the error. The stream
+	// ends with it; the connection stays as it was.
+	MapRefusal func(error) error
+	// HeldByConsumer is for a consumer that keeps the batches Next hands
+	// out and reads them record by record (the blocking Result): records
+	// it took but has not read count towards the low watermark. Taking a
+	// batch then does not send the next PULL by itself; the consumer
+	// reports what it still holds with Held as it reads.
+	HeldByConsumer bool
 	// SpanContext is the context whose trace span the stream's later
 	// requests (PULL, DISCARD) belong to; nil: none. The connection reads
 	// it through the handlers' SpanContext method.
@@ -121,6 +133,8 @@ type Stream struct {
 	waiting      bool         // the consumer sleeps on wake
 	batchSize    int64        // n of the latest PULL
 	starved      bool         // the consumer waited for records since the latest PULL
+	fetchAll     bool         // the consumer wants the rest at once: PULL {n: -1}
+	held         int          // records the consumer took but has not read (HeldByConsumer)
 	wake         chan struct{}
 	keysReady    chan struct{}
 	done         chan struct{}
@@ -195,10 +209,15 @@ func (s *Stream) Keys(ctx context.Context) ([]string, error) {
 func (s *Stream) Next(ctx context.Context) ([]Record, error) {
 	for {
 		s.mu.Lock()
+		// The consumer asks for more: it holds nothing any more.
+		s.held = 0
 		if n := len(s.queue); n > 0 {
 			batch := s.queue
 			s.queue = nil
 			s.lastBatch = n
+			if s.opts.HeldByConsumer {
+				s.held = n
+			}
 			pull := s.nextPullLocked()
 			s.mu.Unlock()
 			if pull != nil {
@@ -218,7 +237,12 @@ func (s *Stream) Next(ctx context.Context) ([]Record, error) {
 		if s.pullInFlight {
 			s.starved = true
 		}
+		pull := s.nextPullLocked()
 		s.mu.Unlock()
+		if pull != nil {
+			s.send(pull)
+			continue
+		}
 		select {
 		case <-s.wake:
 		case <-ctx.Done():
@@ -330,15 +354,61 @@ func (s *Stream) slabSize() int {
 	return size
 }
 
+// LowWatermark returns the stream's low watermark: fewer records than
+// this waiting for the consumer, while the server has more, send the next
+// PULL.
+func (s *Stream) LowWatermark() int { return s.opts.LowWatermark }
+
+// Held tells the stream (with HeldByConsumer) that the consumer still
+// holds n records it took but has not read; the next PULL goes out when
+// those and the queued ones are fewer than the low watermark. It reports
+// whether further calls are useless until the consumer takes its next
+// batch: the PULL went out, or the stream ended. (With HeldByConsumer the
+// end of a batch sends the next PULL only when the consumer waits for
+// records; otherwise its reports do.)
+func (s *Stream) Held(n int) bool {
+	s.mu.Lock()
+	s.held = n
+	pull := s.nextPullLocked()
+	done := pull != nil || s.cancelled || s.finished
+	s.mu.Unlock()
+	if pull != nil {
+		s.send(pull)
+	}
+	return done
+}
+
+// FetchAll asks for the rest of the result at once, for a consumer that
+// keeps every record anyway (Collect): from now on the stream sends
+// PULL {n: -1} as soon as the server has more and no PULL is in flight,
+// whatever the queue holds.
+func (s *Stream) FetchAll() {
+	s.mu.Lock()
+	if s.fetchAll {
+		s.mu.Unlock()
+		return
+	}
+	s.fetchAll = true
+	pull := s.nextPullLocked()
+	s.mu.Unlock()
+	if pull != nil {
+		s.send(pull)
+	}
+}
+
 // nextPullLocked decides whether the next PULL goes out now and marks it
 // in flight. The caller sends the returned request after unlocking.
 func (s *Stream) nextPullLocked() *bolt.Pull {
-	if !s.hasMore || s.pullInFlight || s.cancelled || s.finished || len(s.queue) >= s.opts.LowWatermark {
+	if !s.hasMore || s.pullInFlight || s.cancelled || s.finished || (len(s.queue)+s.held >= s.opts.LowWatermark && !s.fetchAll) {
 		return nil
 	}
 	s.pullInFlight = true
 	s.pending++
 	s.pulls++
+	if s.fetchAll {
+		s.batchSize = bolt.All
+		return &bolt.Pull{N: bolt.All, Qid: s.qid}
+	}
 	if s.opts.MaxFetchSize > s.opts.FetchSize {
 		if s.starved {
 			s.batchSize = min(2*s.batchSize, s.opts.MaxFetchSize)
@@ -351,9 +421,35 @@ func (s *Stream) nextPullLocked() *bolt.Pull {
 }
 
 func (s *Stream) send(req bolt.Request) {
-	if err := s.conn.Request(req, (*pullHandler)(s)); err != nil {
+	err := s.conn.Request(req, (*pullHandler)(s))
+	switch {
+	case err == nil:
+	case errors.Is(err, bolt.ErrUsage):
+		s.refused(err)
+	default:
 		s.fail(err, true)
 	}
+}
+
+// refused ends the stream after the connection refused to send its next
+// PULL or DISCARD: nothing was written, so nothing more is pending, and
+// the connection is not broken but in a state that needs a RESET (or the
+// end of its transaction) before its next use.
+func (s *Stream) refused(err error) {
+	if s.opts.MapRefusal != nil {
+		err = s.opts.MapRefusal(err)
+	}
+	s.mu.Lock()
+	s.pending--
+	s.pullInFlight = false
+	s.failed = true
+	if s.err == nil || s.cancelled {
+		s.err = err
+	}
+	s.finishLocked()
+	s.mu.Unlock()
+	s.signal()
+	s.maybeDone()
 }
 
 // signal wakes a waiting consumer.
@@ -539,8 +635,12 @@ func (h *pullHandler) OnSummary(resp *bolt.Response) {
 				next = &bolt.Discard{N: bolt.All, Qid: s.qid}
 				s.pending++
 				s.pullInFlight = true
-			} else if p := s.nextPullLocked(); p != nil {
-				next = p
+			} else if !s.opts.HeldByConsumer || s.waiting {
+				// A consumer that holds records says when it wants more
+				// (Held), unless it already waits.
+				if p := s.nextPullLocked(); p != nil {
+					next = p
+				}
 			}
 			break
 		}

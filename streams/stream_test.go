@@ -443,3 +443,125 @@ func TestFixedBatchesWithoutMaxFetchSize(t *testing.T) {
 		t.Fatalf("second PULL = %+v, want n=4 as the first", req)
 	}
 }
+
+// A PULL the connection refuses (the server state does not allow it) ends
+// the stream with the mapped error; nothing is left pending and the
+// connection is not called broken.
+func TestRefusedPullEndsTheStream(t *testing.T) {
+	refusal := errors.New("the transaction failed")
+	var outcome Outcome = -1
+	s, c, run, pull := start(t, Options{FetchSize: 2,
+		MapRefusal: func(err error) error {
+			if !errors.Is(err, bolt.ErrUsage) {
+				t.Errorf("MapRefusal got %v, want a bolt.ErrUsage error", err)
+			}
+			return refusal
+		},
+		OnDone: func(_ *Stream, o Outcome) { outcome = o }})
+	run.OnSummary(runSuccess("n"))
+	feed(pull, 0, 2)
+	pull.OnSummary(hasMore())
+	c.mu.Lock()
+	c.fail = &bolt.StateError{State: bolt.StateFailed, Message: "PULL"}
+	c.mu.Unlock()
+	batch, err := s.Next(context.Background())
+	if err != nil || len(batch) != 2 {
+		t.Fatalf("Next = %d records, %v", len(batch), err)
+	}
+	if _, err := s.Next(context.Background()); err != refusal {
+		t.Fatalf("Next after the refused PULL = %v, want the mapped refusal", err)
+	}
+	if err := s.Wait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if outcome != Failed {
+		t.Fatalf("outcome %v, want Failed", outcome)
+	}
+}
+
+// FetchAll asks for the rest at once, at once when the server has more,
+// whatever the queue holds.
+func TestFetchAllPullsTheRestAtOnce(t *testing.T) {
+	s, c, run, pull := start(t, Options{FetchSize: 2})
+	run.OnSummary(runSuccess("n"))
+	feed(pull, 0, 2)
+	pull.OnSummary(hasMore())
+	if c.count() != 0 {
+		t.Fatalf("sent %d requests with a full queue", c.count())
+	}
+	s.FetchAll()
+	if c.count() != 1 {
+		t.Fatalf("FetchAll sent %d requests, want one PULL", c.count())
+	}
+	req, h := c.last()
+	if p, ok := req.(*bolt.Pull); !ok || p.N != bolt.All {
+		t.Fatalf("request %#v, want PULL {n: -1}", req)
+	}
+	feed(h, 2, 5)
+	h.OnSummary(final("bm"))
+	if got := takeAll(t, s); len(got) != 5 {
+		t.Fatalf("records %v", got)
+	}
+	if s.Pulls() != 2 {
+		t.Fatalf("%d PULLs, want 2", s.Pulls())
+	}
+}
+
+// With HeldByConsumer, taking a batch sends no PULL: the records the
+// consumer still holds count until it reports fewer than the low
+// watermark.
+func TestHeldRecordsCountTowardsTheLowWatermark(t *testing.T) {
+	s, c, run, pull := start(t, Options{FetchSize: 4, HeldByConsumer: true})
+	run.OnSummary(runSuccess("n"))
+	feed(pull, 0, 4)
+	pull.OnSummary(hasMore())
+	batch, err := s.Next(context.Background())
+	if err != nil || len(batch) != 4 {
+		t.Fatalf("Next = %d records, %v", len(batch), err)
+	}
+	if c.count() != 0 {
+		t.Fatalf("taking the batch sent %d requests", c.count())
+	}
+	if s.Held(2) || c.count() != 0 {
+		t.Fatalf("holding 2 of 4 (low watermark 2): %d requests", c.count())
+	}
+	if !s.Held(1) || c.count() != 1 {
+		t.Fatalf("holding 1: %d requests, want the next PULL", c.count())
+	}
+	if s.Held(0); c.count() != 1 {
+		t.Fatalf("a report while the PULL is in flight sent another request: %d", c.count())
+	}
+	_, h := c.last()
+	feed(h, 4, 6)
+	h.OnSummary(final("bm"))
+	if got := takeAll(t, s); len(got) != 2 {
+		t.Fatalf("rest %v", got)
+	}
+}
+
+// With HeldByConsumer, the end of a batch the consumer took before it
+// ended sends no PULL unless the consumer waits for records: the
+// consumer's next report or Next does.
+func TestHeldConsumerDecidesWhenToPull(t *testing.T) {
+	s, c, run, pull := start(t, Options{FetchSize: 2, HeldByConsumer: true})
+	run.OnSummary(runSuccess("n"))
+	feed(pull, 0, 1)
+	batch, err := s.Next(context.Background())
+	if err != nil || len(batch) != 1 {
+		t.Fatalf("Next = %d records, %v", len(batch), err)
+	}
+	if s.Held(0) {
+		t.Fatal("Held reported done while the first PULL is in flight")
+	}
+	feed(pull, 1, 2)
+	pull.OnSummary(hasMore())
+	if c.count() != 0 {
+		t.Fatalf("the end of the batch sent %d requests to a consumer that does not wait", c.count())
+	}
+	if batch, err = s.Next(context.Background()); err != nil || len(batch) != 1 {
+		t.Fatalf("Next = %d records, %v", len(batch), err)
+	}
+	if !s.Held(0) || c.count() != 1 {
+		t.Fatalf("after the consumer reported holding nothing: %d requests, want the next PULL", c.count())
+	}
+}

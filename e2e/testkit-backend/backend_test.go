@@ -174,9 +174,9 @@ S: SUCCESS {"server": "Neo4j/5.20.0", "connection_id": "bolt-1"}
 C: LOGON {"scheme": "basic", "principal": "neo4j", "credentials": "pass"}
 S: SUCCESS {}
 C: BEGIN {...}
+S: SUCCESS {}
 C: RUN "RETURN 1 AS n" {} {}
 C: PULL {"n": any int}
-S: SUCCESS {}
 S: SUCCESS {"fields": ["n"]}
 S: RECORD [1]
 S: SUCCESS {"type": "r"}
@@ -185,9 +185,9 @@ optional
   S: SUCCESS {}
 end
 C: BEGIN {...}
+S: SUCCESS {}
 C: RUN "RETURN 1 AS n" {} {}
 C: PULL {"n": any int}
-S: SUCCESS {}
 S: SUCCESS {"fields": ["n"]}
 S: RECORD [1]
 S: SUCCESS {"type": "r"}

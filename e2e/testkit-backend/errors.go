@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/boltrx/boltrx"
+	"github.com/boltrx/boltrx/bolt"
 )
 
 // frontendError is what a managed transaction's work function returns
@@ -93,14 +94,54 @@ func describeDriverError(id string, err error) driverErrorData {
 	case d.ErrorType == "Neo4jError" && errors.As(err, &ne):
 		d.Code, d.Msg = ne.Code, ne.Msg
 		d.gqlFields = gqlOf(ne)
+	case d.ErrorType == "UsageError":
+		d.ErrorType, d.Msg = goUsageError(err, d.Msg)
 	}
 	return d
+}
+
+// goUsageError names some usage errors the way testkit's expectations
+// for TEST_DRIVER_NAME=go tell them apart: by neo4j-go-driver's wording,
+// which its backend sends as the errorType (the text before the first
+// colon) or as the message. Other usage errors keep their type and
+// message.
+func goUsageError(err error, msg string) (errorType, message string) {
+	var rf *resultFailedError
+	switch {
+	case errors.As(err, &rf):
+		// A result's read refused because its transaction was
+		// terminated by a failure of another of its queries.
+		return "result failed due to the termination of its transaction", msg
+	case errors.Is(err, boltrx.ErrTransactionTerminated):
+		return "cannot use this transaction, because a failure terminated it", msg
+	case errors.Is(err, boltrx.ErrResultConsumed):
+		return "UsageError", "result cursor is not available anymore"
+	}
+	return "UsageError", msg
+}
+
+// resultFailedError is the error of a result request (ResultNext,
+// ResultConsume, ...) that failed because the result's transaction was
+// terminated, told apart from the same error of TransactionRun or
+// TransactionCommit (see goUsageError).
+type resultFailedError struct{ err error }
+
+func (e *resultFailedError) Error() string { return e.err.Error() }
+func (e *resultFailedError) Unwrap() error { return e.err }
+
+// resultError marks an error of a result request whose transaction a
+// failure terminated; other errors pass unchanged.
+func resultError(err error) error {
+	if err != nil && errors.Is(err, boltrx.ErrTransactionTerminated) {
+		return &resultFailedError{err: err}
+	}
+	return err
 }
 
 // errorTypeName names the kind of err: the driver's type at the top of
 // the chain, else the first driver type found in it, else the Go type.
 func errorTypeName(err error) string {
-	switch err.(type) {
+	switch e := err.(type) {
 	case *boltrx.TransactionExecutionLimit:
 		return "TransactionExecutionLimit"
 	case *boltrx.TokenExpiredError:
@@ -110,11 +151,13 @@ func errorTypeName(err error) string {
 	case *boltrx.InvalidAuthenticationError:
 		return "InvalidAuthenticationError"
 	case *boltrx.ConnectivityError:
-		return "ConnectivityError"
+		return connectivityErrorName(err)
 	case *boltrx.UsageError:
 		return "UsageError"
 	case *valueError:
 		return "ValueError"
+	case *resultFailedError:
+		return errorTypeName(e.err)
 	}
 	var (
 		tel *boltrx.TransactionExecutionLimit
@@ -134,12 +177,23 @@ func errorTypeName(err error) string {
 	case errors.As(err, &ie):
 		return "InvalidAuthenticationError"
 	case errors.As(err, &ce):
-		return "ConnectivityError"
+		return connectivityErrorName(err)
 	case errors.As(err, &ue):
 		return "UsageError"
 	}
 	name := reflect.TypeOf(err).String()
 	return strings.TrimPrefix(name, "*")
+}
+
+// connectivityErrorName names a lost connection: a ProtocolError when the
+// server broke the protocol (what testkit expects of a malformed message),
+// else a ConnectivityError.
+func connectivityErrorName(err error) string {
+	var pe *bolt.ProtocolError
+	if errors.As(err, &pe) {
+		return "ProtocolError"
+	}
+	return "ConnectivityError"
 }
 
 // gqlOf returns the GQL fields of a server failure and its causes.

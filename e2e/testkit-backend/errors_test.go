@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/boltrx/boltrx"
+	"github.com/boltrx/boltrx/bolt"
 )
 
 func TestDriverErrorDescribesServerFailures(t *testing.T) {
@@ -74,5 +75,30 @@ func TestErrorResponsesByOrigin(t *testing.T) {
 	d, ok := data.(driverErrorData)
 	if name != "DriverError" || !ok || b.errors.errs[d.ID] != driverErr {
 		t.Errorf("driver error sent as %s %+v; registry %v", name, data, b.errors.errs)
+	}
+}
+
+// testkit's expectations for TEST_DRIVER_NAME=go tell some errors apart by
+// neo4j-go-driver's wording.
+func TestGoDriverNamesOfErrors(t *testing.T) {
+	terminated := fmt.Errorf("run: %w", boltrx.ErrTransactionTerminated)
+	if typ, _ := goUsageError(terminated, "m"); !strings.HasPrefix(typ, "cannot use this transaction") {
+		t.Errorf("a terminated transaction is named %q", typ)
+	}
+	if typ, _ := goUsageError(resultError(terminated), "m"); !strings.HasPrefix(typ, "result failed") {
+		t.Errorf("a result of a terminated transaction is named %q", typ)
+	}
+	if typ, msg := goUsageError(boltrx.ErrResultConsumed, "m"); typ != "UsageError" || msg != "result cursor is not available anymore" {
+		t.Errorf("a consumed result is described as %q, %q", typ, msg)
+	}
+	if typ, msg := goUsageError(errors.New("other"), "m"); typ != "UsageError" || msg != "m" {
+		t.Errorf("another usage error is described as %q, %q", typ, msg)
+	}
+	broken := &boltrx.ConnectivityError{Inner: &bolt.ProtocolError{Message: "SUCCESS", Detail: "type"}}
+	if got := describeDriverError("1", broken).ErrorType; got != "ProtocolError" {
+		t.Errorf("a protocol violation is named %q", got)
+	}
+	if got := resultError(broken); got != error(broken) {
+		t.Errorf("resultError changed an error of another kind: %v", got)
 	}
 }

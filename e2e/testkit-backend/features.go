@@ -9,24 +9,20 @@ package main
 // a method, a documented behaviour); whether the behaviour is right is
 // what the tests find out.
 //
-// Optimization:EagerTransactionBegin is listed because
-// BeginTransaction waits for the answer to BEGIN, which is what most
-// tests using it check; managed transactions, however, send BEGIN with
-// their first RUN, so the two tests of eager BEGIN in transaction
-// functions (tx_run's test_eager_begin_on_tx_func_run_*) fail.
+// Optimization:EagerTransactionBegin: BeginTransaction, ExecuteRead and
+// ExecuteWrite send BEGIN and wait for its answer before the first query
+// (a failing BEGIN never runs the work function); only ExecuteQuery
+// pipelines BEGIN with its RUN (Optimization:ExecuteQueryPipelining).
 //
 // Left out, with the reason:
 //
 //   - Feature:API:Driver.SupportsSessionAuth: no such Driver method.
-//   - Feature:API:Result.SingleOptional: no such Result method.
 //   - Feature:API:SSLSchemes: boltrx supports the +s/+ssc schemes, but
 //     testkit adds this feature itself for TEST_DRIVER_NAME=go and fails
 //     when the backend lists it.
 //   - Feature:TLS:1.1: boltrx's TLS settings require TLS 1.2 or newer.
 //   - Optimization:MinimalVerifyAuthentication: VerifyAuthentication opens
 //     a connection of its own.
-//   - Optimization:ResultListFetchAll: Result.Collect pulls in batches of
-//     the fetch size.
 //   - AuthorizationExpiredTreatment: the driver does not act on
 //     Neo.ClientError.Security.AuthorizationExpired for other connections.
 //   - Detail:DefaultSecurityConfigValueEquality: a TLSConfig together with
@@ -59,6 +55,7 @@ var features = []string{
 	"Feature:API:Result.List",
 	"Feature:API:Result.Peek",
 	"Feature:API:Result.Single",
+	"Feature:API:Result.SingleOptional",
 	"Feature:API:RetryableExceptions",
 	"Feature:API:Session:AuthConfig",
 	"Feature:API:Session:NotificationsConfig",
@@ -96,6 +93,7 @@ var features = []string{
 	"Optimization:MinimalBookmarksSet",
 	"Optimization:MinimalResets",
 	"Optimization:PullPipelining",
+	"Optimization:ResultListFetchAll",
 
 	// Implementation details.
 	"Detail:ClosedDriverIsEncrypted",

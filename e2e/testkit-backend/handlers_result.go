@@ -71,7 +71,7 @@ func recordOrEnd(r *boltrx.Result, rec *boltrx.Record, ok bool) (string, any, er
 		return "Record", d, nil
 	}
 	if err := r.Err(); err != nil {
-		return "", nil, err
+		return "", nil, resultError(err)
 	}
 	return "NullRecord", nil, nil
 }
@@ -101,7 +101,7 @@ func resultSingle(b *backend, req request) (string, any, error) {
 	}
 	rec, err := r.Single(b.ctx)
 	if err != nil {
-		return "", nil, err
+		return "", nil, resultError(err)
 	}
 	d, err := recordOf(rec)
 	if err != nil {
@@ -110,11 +110,26 @@ func resultSingle(b *backend, req request) (string, any, error) {
 	return "Record", d, nil
 }
 
-// resultSingleOptional is not served: boltrx's Result has no lenient
-// single-record method, and the feature Feature:API:Result.SingleOptional
-// is not declared.
-func resultSingleOptional(_ *backend, _ request) (string, any, error) {
-	return "", nil, backendErrorf("ResultSingleOptional: boltrx.Result has no SingleOptional method")
+// resultSingleOptional answers with the only record or none; boltrx has
+// no warnings: more than one record is an error, as with Single.
+func resultSingleOptional(b *backend, req request) (string, any, error) {
+	r, err := resultOf(b, req, nil)
+	if err != nil {
+		return "", nil, err
+	}
+	rec, err := r.SingleOptional(b.ctx)
+	if err != nil {
+		return "", nil, resultError(err)
+	}
+	out := map[string]any{"record": nil, "warnings": []string{}}
+	if rec != nil {
+		d, err := recordOf(rec)
+		if err != nil {
+			return "", nil, err
+		}
+		out["record"] = d
+	}
+	return "RecordOptional", out, nil
 }
 
 func resultList(b *backend, req request) (string, any, error) {
@@ -124,7 +139,7 @@ func resultList(b *backend, req request) (string, any, error) {
 	}
 	rs, err := r.Collect(b.ctx)
 	if err != nil {
-		return "", nil, err
+		return "", nil, resultError(err)
 	}
 	records, err := recordsOf(rs)
 	if err != nil {
@@ -140,7 +155,7 @@ func resultConsume(b *backend, req request) (string, any, error) {
 	}
 	s, err := r.Consume(b.ctx)
 	if err != nil {
-		return "", nil, err
+		return "", nil, resultError(err)
 	}
 	return "Summary", summaryOf(s), nil
 }
@@ -160,7 +175,7 @@ func cypherTypeField(b *backend, req request) (string, any, error) {
 	}
 	if !r.Next(b.ctx) {
 		if err := r.Err(); err != nil {
-			return "", nil, err
+			return "", nil, resultError(err)
 		}
 		return "", nil, backendErrorf("CypherTypeField: the result has no more records")
 	}

@@ -16,7 +16,24 @@ type skip struct {
 }
 
 // skips is the one table of skipped tests.
-var skips = []skip{}
+var skips = []skip{
+	{
+		pattern: "stub.iteration.test_result_single.TestResultSingle.test_result_single_with_[02]_records",
+		reason:  "testkit has no expected error for TEST_DRIVER_NAME=go when a result has no record or more than one (the test fails every driver but python, ruby, dotnet and java)",
+	},
+	{
+		pattern: "stub.iteration.test_result_single.TestResultSingle.test_result_single_with_disconnect",
+		reason:  "testkit has no expected error for TEST_DRIVER_NAME=go when the connection is lost (the test fails every driver but python, ruby, dotnet and java)",
+	},
+	{
+		pattern: "stub.iteration.test_result_optional_single.TestResultSingleOptional.test_result_single_optional_with_2_records",
+		reason:  "testkit expects a warning and the first record, and has no expectation for TEST_DRIVER_NAME=go; boltrx's Result.SingleOptional returns an error for more than one record, as Single does",
+	},
+	{
+		pattern: "stub.iteration.test_result_optional_single.TestResultSingleOptional.test_result_single_optional_with_disconnect",
+		reason:  "testkit has no expected error for TEST_DRIVER_NAME=go when the connection is lost (the test fails every driver but python)",
+	},
+}
 
 // skipReason returns why the test named id is skipped, or "" to run it.
 func skipReason(id string) string {
