@@ -480,6 +480,57 @@ S: SUCCESS {}
 	}
 }
 
+func TestManagedRetryAfterFailedBeginSendsTelemetryOnce(t *testing.T) {
+	srv := boltstub.Start(t, head5+`
+anytime
+  C: RESET
+  S: SUCCESS {}
+end
+C: HELLO {"user_agent": "boltrx/test", ...}
+S: SUCCESS {"server": "Neo4j/5.20.0", "connection_id": "bolt-1", "hints": {"telemetry.enabled": true}}
+C: LOGON ...
+S: SUCCESS {}
+C: TELEMETRY 0
+C: BEGIN ...
+C: RUN "MERGE (n:N)" {} {}
+C: PULL {"n": 1000}
+S: SUCCESS {}
+S: FAILURE {"code": "Neo.TransientError.General.MemoryPoolOutOfMemoryError", "message": "try later"}
+S: IGNORED
+S: IGNORED
+C: BEGIN ...
+C: RUN "MERGE (n:N)" {} {}
+C: PULL {"n": 1000}
+S: SUCCESS {}
+S: SUCCESS {"fields": []}
+S: SUCCESS {"type": "w"}
+C: COMMIT
+S: SUCCESS {"bookmark": "bm:2"}
+`)
+	drv := newDriver(t, srv.Addr())
+	ctx := ctxT(t)
+	sess, _ := drv.NewSession(ctx, boltrx.SessionConfig{})
+	defer sess.Close(ctx)
+	var errs []error
+	_, err := sess.ExecuteWrite(ctx, func(tx boltrx.ManagedTransaction) (any, error) {
+		r, err := tx.Run(ctx, "MERGE (n:N)", nil)
+		if err == nil {
+			_, err = r.Consume(ctx)
+		}
+		errs = append(errs, err)
+		return nil, err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The first attempt saw the BEGIN's failure, not the IGNORED that
+	// followed it.
+	var ne *boltrx.Neo4jError
+	if len(errs) != 2 || !errors.As(errs[0], &ne) || ne.Code != "Neo.TransientError.General.MemoryPoolOutOfMemoryError" {
+		t.Fatalf("attempts' errors = %v", errs)
+	}
+}
+
 func TestTelemetryCanBeSwitchedOff(t *testing.T) {
 	srv := boltstub.Start(t, head5+`
 C: HELLO {"user_agent": "boltrx/test", ...}

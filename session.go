@@ -31,6 +31,10 @@ type Session struct {
 	// executeQuery marks the session of Driver.ExecuteQuery, whose work
 	// the TELEMETRY message reports as such.
 	executeQuery bool
+	// managedTelemetrySent is set during ExecuteRead/ExecuteWrite once
+	// the server accepted an attempt's TELEMETRY message: the call's
+	// retries do not send it again.
+	managedTelemetrySent *atomic.Bool
 
 	driver    *Driver
 	cfg       SessionConfig
@@ -542,7 +546,10 @@ func (s *Session) beginTx(ctx context.Context, lazy bool, configurers ...func(*T
 			api = bolt.TelemetryExecuteQuery
 		}
 		tx.pendingBegin = begin
-		tx.pendingTelemetry = s.telemetry(conn, api)
+		if s.managedTelemetrySent == nil || !s.managedTelemetrySent.Load() {
+			tx.pendingTelemetry = s.telemetry(conn, api)
+			tx.telemetrySent = s.managedTelemetrySent
+		}
 		return tx, nil
 	}
 	reqs := []bolt.Request{begin}
