@@ -19,6 +19,10 @@ port=${TESTKIT_PORT:-9876}
 python=${TESTKIT_PYTHON:-/usr/bin/python3}
 logs=${TESTKIT_LOGS:-$(mktemp -d -t testkit-logs.XXXXXX)}
 mkdir -p "$logs"
+# testkit writes the stub scripts it fills in to fixed names in the temp
+# directory (reader.script, ...): runs side by side must not share one.
+scratch=$(mktemp -d -t testkit-tmp.XXXXXX)
+export TMPDIR=$scratch
 
 if [ ! -d "$testkit/tests/stub" ]; then
 	echo "run-testkit: $testkit is not a testkit checkout (no tests/stub)" >&2
@@ -59,6 +63,7 @@ cleanup() {
 	if [ -n "$module_pid" ]; then kill -- "-$module_pid" 2>/dev/null; fi
 	kill "$backend_pid" 2>/dev/null
 	wait "$backend_pid" 2>/dev/null
+	rm -rf "$scratch"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
