@@ -8,6 +8,7 @@ import (
 	"net"
 	"runtime"
 	"sync"
+	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/boltrx/boltrx/actors"
@@ -344,27 +345,63 @@ func (s serverInfoOf) ProtocolVersion() ProtocolVersion {
 	return ProtocolVersion{Major: int(s.protocol.Major), Minor: int(s.protocol.Minor)}
 }
 
-// GetServerInfo connects to the server and describes it.
+// GetServerInfo connects to the server and describes it. With neo4j://
+// it fetches the home database's routing table anew and describes the
+// first of its readers that can be reached. A connection taken from the
+// pool is checked with a RESET first.
 func (d *Driver) GetServerInfo(ctx context.Context) (ServerInfo, error) {
 	if err := d.checkOpen(); err != nil {
 		return nil, err
 	}
-	address, err := d.serverAddress(ctx)
-	if err != nil {
-		return nil, err
+	if d.router == nil {
+		return d.serverInfoAt(ctx, d.target.Address, "")
 	}
+	readers, database, err := d.router.Readers(ctx, router.Request{RefreshHome: true})
+	if err != nil {
+		return nil, routingError(err)
+	}
+	var errs []error
+	for _, address := range readers {
+		info, err := d.serverInfoAt(ctx, address, database)
+		if err == nil {
+			return info, nil
+		}
+		if !IsConnectivityError(err) || ctx.Err() != nil {
+			return nil, err
+		}
+		errs = append(errs, err)
+	}
+	return nil, &ConnectivityError{Inner: fmt.Errorf("none of the readers of %q could be reached: %w", database, errors.Join(errs...))}
+}
+
+// serverInfoAt describes the server at address through a connection of
+// its pool; an idle one must first answer a RESET.
+func (d *Driver) serverInfoAt(ctx context.Context, address, database string) (ServerInfo, error) {
 	p, err := d.pool(address)
 	if err != nil {
 		return nil, err
 	}
-	c, err := p.Acquire(ctx)
-	if err != nil {
-		err = acquireErr(err)
-		d.routedError(address, "", err)
-		return nil, err
+	for {
+		start := time.Now()
+		c, err := p.Acquire(ctx)
+		if err != nil {
+			err = acquireErr(err)
+			d.routedError(address, database, err)
+			return nil, err
+		}
+		if c.Created.Before(start) { // pooled, not opened for this call
+			if _, err := c.Call(ctx, &bolt.Reset{}); err != nil {
+				c.Interrupt(err)
+				p.Release(c)
+				if ctx.Err() != nil {
+					return nil, connectivityError(err)
+				}
+				continue // the pool drops the dead connection
+			}
+		}
+		p.Release(c)
+		return serverInfoOf{address: c.Address, agent: c.Server, protocol: c.Version}, nil
 	}
-	defer p.Release(c)
-	return serverInfoOf{address: c.Address, agent: c.Server, protocol: c.Version}, nil
 }
 
 // acquireErr turns a pool error into the public kind.
