@@ -260,12 +260,18 @@ func (s *Session) acquire(ctx context.Context, bms Bookmarks) (*actors.Pool, *ac
 		if s.cfg.AccessMode == AccessModeRead {
 			mode = router.Read
 		}
-		var err error
-		address, database, err = r.Select(ctx, mode, router.Request{
+		req := router.Request{
 			Database:         database,
 			ImpersonatedUser: s.cfg.ImpersonatedUser,
 			Bookmarks:        bms,
-		})
+		}
+		if s.cfg.BookmarkManager != nil {
+			req.BookmarksFor = func(ctx context.Context) ([]string, error) {
+				return s.startBookmarks(ctx, bms)
+			}
+		}
+		var err error
+		address, database, err = r.Select(ctx, mode, req)
 		if err != nil {
 			return nil, nil, "", routingError(err)
 		}
@@ -432,13 +438,16 @@ func (s *Session) startWork(ctx context.Context, tx bool, configurers []func(*Tr
 	if err != nil {
 		return work{}, err
 	}
-	bms, err := s.startBookmarks(ctx, own)
+	// The bookmark manager is asked for the routing request (only when
+	// a table is fetched) and again for the transaction itself.
+	pool, conn, database, err := s.acquire(ctx, own)
 	if err != nil {
 		s.abandon()
 		return work{}, err
 	}
-	pool, conn, database, err := s.acquire(ctx, bms)
+	bms, err := s.startBookmarks(ctx, own)
 	if err != nil {
+		pool.Release(conn)
 		s.abandon()
 		return work{}, err
 	}
