@@ -182,18 +182,37 @@ func (d *Driver) pool(address string) (*actors.Pool, error) {
 	return p, nil
 }
 
-// connect opens one connection to address, authenticated with the
-// driver's token manager.
+// connectTokenKey marks the context of an acquisition for a session with
+// its own token (SessionConfig.Auth): a connection the pool opens for it
+// logs on with that token straight away where the server speaks LOGON
+// (5.1+), instead of with the driver's and then switching.
+type connectTokenKey struct{}
+
+// connect opens one pooled connection to address, authenticated with the
+// driver's token manager (or see connectTokenKey).
 func (d *Driver) connect(ctx context.Context, address string) (*actors.Conn, error) {
+	if token, ok := ctx.Value(connectTokenKey{}).(AuthToken); ok {
+		return d.connectAs(ctx, address, d.auth, &token)
+	}
 	return d.connectWith(ctx, address, d.auth)
 }
 
 // connectWith opens one connection to address, authenticated with the
 // token tokens supplies.
 func (d *Driver) connectWith(ctx context.Context, address string, tokens auth.TokenManager) (*actors.Conn, error) {
+	return d.connectAs(ctx, address, tokens, nil)
+}
+
+// connectAs is connectWith with, on servers that speak LOGON, session's
+// token in place of the one tokens supplies.
+func (d *Driver) connectAs(ctx context.Context, address string, tokens auth.TokenManager, session *AuthToken) (*actors.Conn, error) {
 	token, err := tokens.GetAuthToken(ctx)
 	if err != nil {
 		return nil, &ConnectivityError{Inner: fmt.Errorf("the auth token manager failed: %w", err)}
+	}
+	var logonAuth map[string]any
+	if session != nil {
+		logonAuth = session.Tokens
 	}
 	var routing map[string]string
 	if d.target.Routing {
@@ -220,6 +239,7 @@ func (d *Driver) connectWith(ctx context.Context, address string, tokens auth.To
 		BoltAgent:                boltAgent,
 		Routing:                  routing,
 		Auth:                     token.Tokens,
+		LogonAuth:                logonAuth,
 		NotificationsMinSeverity: string(d.cfg.NotificationsMinSeverity),
 		NotificationsDisabled:    disabledClassifications(d.cfg.NotificationsDisabledClassifications),
 		Log:                      d.sys.Log,
@@ -231,7 +251,9 @@ func (d *Driver) connectWith(ctx context.Context, address string, tokens auth.To
 		var f *bolt.Failure
 		if errors.As(err, &f) {
 			nerr := newNeo4jError(f)
-			if isSecurityError(nerr) {
+			// With a session's token the failure may be that token's:
+			// the driver's token manager is not told.
+			if isSecurityError(nerr) && session == nil {
 				_, _ = tokens.HandleSecurityException(ctx, token, nerr)
 			}
 			return nil, publicServerError(nerr)

@@ -286,8 +286,12 @@ func (s *Session) acquire(ctx context.Context, bms Bookmarks) (*actors.Pool, *ac
 	if err != nil {
 		return nil, nil, "", err
 	}
+	actx := ctx
+	if s.cfg.Auth != nil {
+		actx = context.WithValue(ctx, connectTokenKey{}, *s.cfg.Auth)
+	}
 	for {
-		c, err := p.Acquire(ctx)
+		c, err := p.Acquire(actx)
 		if err != nil {
 			err = acquireErr(err)
 			s.driver.routedError(address, database, err)
