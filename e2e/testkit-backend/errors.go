@@ -100,6 +100,17 @@ func describeDriverError(id string, err error) driverErrorData {
 // errorTypeName names the kind of err: the driver's type at the top of
 // the chain, else the first driver type found in it, else the Go type.
 func errorTypeName(err error) string {
+	// For Go, testkit knows a transaction that an earlier failure
+	// terminated by the start of the error's message ("cannot use this
+	// transaction, ..."): neo4j-go-driver's backend names the errors that
+	// are not server failures by their message.
+	if errors.Is(err, boltrx.ErrTransactionTerminated) {
+		msg := err.Error()
+		if i := strings.IndexAny(msg, ":("); i > 0 {
+			msg = strings.TrimSpace(msg[:i])
+		}
+		return msg
+	}
 	switch err.(type) {
 	case *boltrx.TransactionExecutionLimit:
 		return "TransactionExecutionLimit"

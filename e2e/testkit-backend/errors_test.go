@@ -49,6 +49,8 @@ func TestDriverErrorTypes(t *testing.T) {
 		{fmt.Errorf("ctx: %w", &boltrx.ConnectivityError{}), "ConnectivityError"},
 		{&valueError{err: errors.New("odd")}, "ValueError"},
 		{context.DeadlineExceeded, "context.deadlineExceededError"},
+		{fmt.Errorf("cannot use this transaction, because it has been terminated by an earlier failure (%w)", boltrx.ErrTransactionTerminated),
+			"cannot use this transaction, because it has been terminated by an earlier failure"},
 	}
 	for _, c := range cases {
 		if got := describeDriverError("1", c.err); got.ErrorType != c.want {
