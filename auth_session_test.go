@@ -2,6 +2,7 @@ package boltrx_test
 
 import (
 	"context"
+	"fmt"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -13,6 +14,10 @@ import (
 
 func TestSessionAuthSwitchesUserWithLogoffLogon(t *testing.T) {
 	srv := boltstub.Start(t, head5+hello5+`
+C: RUN "RETURN 0" {} {}
+C: PULL {"n": 1000}
+S: SUCCESS {"fields": ["0"]}
+S: SUCCESS {}
 C: LOGOFF
 C: LOGON {"scheme": "basic", "principal": "bob", "credentials": "bobs"}
 S: SUCCESS {}
@@ -28,9 +33,19 @@ S: SUCCESS {}
 `)
 	drv := newDriver(t, srv.Addr())
 	ctx := ctxT(t)
+	// The pooled connection is the driver user's; bob's session switches it.
+	first, _ := drv.NewSession(ctx, boltrx.SessionConfig{})
+	res, err := first.Run(ctx, "RETURN 0", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := res.Consume(ctx); err != nil {
+		t.Fatal(err)
+	}
+	first.Close(ctx)
 	bob := boltrx.BasicAuth("bob", "bobs", "")
 	sess, _ := drv.NewSession(ctx, boltrx.SessionConfig{Auth: &bob})
-	res, err := sess.Run(ctx, "RETURN 1", nil)
+	res, err = sess.Run(ctx, "RETURN 1", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,6 +61,41 @@ S: SUCCESS {}
 		t.Fatal(err)
 	}
 	sess.Close(ctx)
+}
+
+func TestNewConnectionForSessionAuthLogsOnWithItsToken(t *testing.T) {
+	srv := boltstub.Start(t, head5+`
+C: HELLO {"user_agent": "boltrx/test", ...}
+S: SUCCESS {"server": "Neo4j/5.20.0", "connection_id": "bolt-1"}
+C: LOGON {"scheme": "basic", "principal": "bob", "credentials": "bobs"}
+S: SUCCESS {}
+C: RUN "RETURN 1" {} {}
+C: PULL {"n": 1000}
+S: SUCCESS {"fields": ["1"]}
+S: SUCCESS {}
+C: LOGOFF
+C: LOGON {"scheme": "basic", "principal": "neo4j", "credentials": "secret"}
+S: SUCCESS {}
+S: SUCCESS {}
+C: RUN "RETURN 2" {} {}
+C: PULL {"n": 1000}
+S: SUCCESS {"fields": ["2"]}
+S: SUCCESS {}
+`)
+	drv := newDriver(t, srv.Addr())
+	ctx := ctxT(t)
+	bob := boltrx.BasicAuth("bob", "bobs", "")
+	for i, auth := range []*boltrx.AuthToken{&bob, nil} {
+		sess, _ := drv.NewSession(ctx, boltrx.SessionConfig{Auth: auth})
+		res, err := sess.Run(ctx, fmt.Sprintf("RETURN %d", i+1), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := res.Consume(ctx); err != nil {
+			t.Fatal(err)
+		}
+		sess.Close(ctx)
+	}
 }
 
 func TestSessionAuthBeforeBolt51UsesADedicatedConnection(t *testing.T) {

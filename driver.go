@@ -8,6 +8,7 @@ import (
 	"net"
 	"runtime"
 	"sync"
+	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/boltrx/boltrx/actors"
@@ -216,18 +217,37 @@ func (d *Driver) ConnectionPoolMetrics(address string) (ConnectionPoolMetrics, b
 		Waiting: m.Waiting, Created: m.Created, Closed: m.Closed}, true
 }
 
-// connect opens one connection to address, authenticated with the
-// driver's token manager.
+// connectTokenKey marks the context of an acquisition for a session with
+// its own token (SessionConfig.Auth): a connection the pool opens for it
+// logs on with that token straight away where the server speaks LOGON
+// (5.1+), instead of with the driver's and then switching.
+type connectTokenKey struct{}
+
+// connect opens one pooled connection to address, authenticated with the
+// driver's token manager (or see connectTokenKey).
 func (d *Driver) connect(ctx context.Context, address string) (*actors.Conn, error) {
+	if token, ok := ctx.Value(connectTokenKey{}).(AuthToken); ok {
+		return d.connectAs(ctx, address, d.auth, &token)
+	}
 	return d.connectWith(ctx, address, d.auth)
 }
 
 // connectWith opens one connection to address, authenticated with the
 // token tokens supplies.
 func (d *Driver) connectWith(ctx context.Context, address string, tokens auth.TokenManager) (*actors.Conn, error) {
+	return d.connectAs(ctx, address, tokens, nil)
+}
+
+// connectAs is connectWith with, on servers that speak LOGON, session's
+// token in place of the one tokens supplies.
+func (d *Driver) connectAs(ctx context.Context, address string, tokens auth.TokenManager, session *AuthToken) (*actors.Conn, error) {
 	token, err := tokens.GetAuthToken(ctx)
 	if err != nil {
 		return nil, &ConnectivityError{Inner: fmt.Errorf("the auth token manager failed: %w", err)}
+	}
+	var logonAuth map[string]any
+	if session != nil {
+		logonAuth = session.Tokens
 	}
 	var routing map[string]string
 	if d.target.Routing {
@@ -254,6 +274,7 @@ func (d *Driver) connectWith(ctx context.Context, address string, tokens auth.To
 		BoltAgent:                boltAgent,
 		Routing:                  routing,
 		Auth:                     token.Tokens,
+		LogonAuth:                logonAuth,
 		NotificationsMinSeverity: string(d.cfg.NotificationsMinSeverity),
 		NotificationsDisabled:    disabledClassifications(d.cfg.NotificationsDisabledClassifications),
 		Log:                      d.sys.Log,
@@ -265,7 +286,9 @@ func (d *Driver) connectWith(ctx context.Context, address string, tokens auth.To
 		var f *bolt.Failure
 		if errors.As(err, &f) {
 			nerr := newNeo4jError(f)
-			if isSecurityError(nerr) {
+			// With a session's token the failure may be that token's:
+			// the driver's token manager is not told.
+			if isSecurityError(nerr) && session == nil {
 				_, _ = tokens.HandleSecurityException(ctx, token, nerr)
 			}
 			return nil, publicServerError(nerr)
@@ -424,27 +447,63 @@ func (s serverInfoOf) ProtocolVersion() ProtocolVersion {
 	return ProtocolVersion{Major: int(s.protocol.Major), Minor: int(s.protocol.Minor)}
 }
 
-// GetServerInfo connects to the server and describes it.
+// GetServerInfo connects to the server and describes it. With neo4j://
+// it fetches the home database's routing table anew and describes the
+// first of its readers that can be reached. A connection taken from the
+// pool is checked with a RESET first.
 func (d *Driver) GetServerInfo(ctx context.Context) (ServerInfo, error) {
 	if err := d.checkOpen(); err != nil {
 		return nil, err
 	}
-	address, err := d.serverAddress(ctx)
-	if err != nil {
-		return nil, err
+	if d.router == nil {
+		return d.serverInfoAt(ctx, d.target.Address, "")
 	}
+	readers, database, err := d.router.Readers(ctx, router.Request{RefreshHome: true})
+	if err != nil {
+		return nil, routingError(err)
+	}
+	var errs []error
+	for _, address := range readers {
+		info, err := d.serverInfoAt(ctx, address, database)
+		if err == nil {
+			return info, nil
+		}
+		if !IsConnectivityError(err) || ctx.Err() != nil {
+			return nil, err
+		}
+		errs = append(errs, err)
+	}
+	return nil, &ConnectivityError{Inner: fmt.Errorf("none of the readers of %q could be reached: %w", database, errors.Join(errs...))}
+}
+
+// serverInfoAt describes the server at address through a connection of
+// its pool; an idle one must first answer a RESET.
+func (d *Driver) serverInfoAt(ctx context.Context, address, database string) (ServerInfo, error) {
 	p, err := d.pool(address)
 	if err != nil {
 		return nil, err
 	}
-	c, err := p.Acquire(ctx)
-	if err != nil {
-		err = acquireErr(err)
-		d.routedError(address, "", err)
-		return nil, err
+	for {
+		start := time.Now()
+		c, err := p.Acquire(ctx)
+		if err != nil {
+			err = acquireErr(err)
+			d.routedError(address, database, err)
+			return nil, err
+		}
+		if c.Created.Before(start) { // pooled, not opened for this call
+			if _, err := c.Call(ctx, &bolt.Reset{}); err != nil {
+				c.Interrupt(err)
+				p.Release(c)
+				if ctx.Err() != nil {
+					return nil, connectivityError(err)
+				}
+				continue // the pool drops the dead connection
+			}
+		}
+		p.Release(c)
+		return serverInfoOf{address: c.Address, agent: c.Server, protocol: c.Version}, nil
 	}
-	defer p.Release(c)
-	return serverInfoOf{address: c.Address, agent: c.Server, protocol: c.Version}, nil
 }
 
 // acquireErr turns a pool error into the public kind.

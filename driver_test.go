@@ -480,6 +480,52 @@ S: SUCCESS {}
 	}
 }
 
+func TestManagedRetryAfterFailedBeginSendsTelemetryOnce(t *testing.T) {
+	srv := boltstub.Start(t, head5+`
+anytime
+  C: RESET
+  S: SUCCESS {}
+end
+C: HELLO {"user_agent": "boltrx/test", ...}
+S: SUCCESS {"server": "Neo4j/5.20.0", "connection_id": "bolt-1", "hints": {"telemetry.enabled": true}}
+C: LOGON ...
+S: SUCCESS {}
+C: TELEMETRY 0
+C: BEGIN ...
+S: SUCCESS {}
+S: FAILURE {"code": "Neo.TransientError.General.MemoryPoolOutOfMemoryError", "message": "try later"}
+C: BEGIN ...
+S: SUCCESS {}
+C: RUN "MERGE (n:N)" {} {}
+C: PULL {"n": 1000}
+S: SUCCESS {"fields": []}
+S: SUCCESS {"type": "w"}
+C: COMMIT
+S: SUCCESS {"bookmark": "bm:2"}
+`)
+	drv := newDriver(t, srv.Addr())
+	ctx := ctxT(t)
+	sess, _ := drv.NewSession(ctx, boltrx.SessionConfig{})
+	defer sess.Close(ctx)
+	calls := 0
+	_, err := sess.ExecuteWrite(ctx, func(tx boltrx.ManagedTransaction) (any, error) {
+		calls++
+		r, err := tx.Run(ctx, "MERGE (n:N)", nil)
+		if err == nil {
+			_, err = r.Consume(ctx)
+		}
+		return nil, err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The failed BEGIN was retried without a second TELEMETRY (the script
+	// has none), and the work ran only once BEGIN succeeded.
+	if calls != 1 {
+		t.Fatalf("the work ran %d times, want 1", calls)
+	}
+}
+
 func TestTelemetryCanBeSwitchedOff(t *testing.T) {
 	srv := boltstub.Start(t, head5+`
 C: HELLO {"user_agent": "boltrx/test", ...}

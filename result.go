@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"sync"
+	"sync/atomic"
 
 	"github.com/boltrx/boltrx/actors"
 	"github.com/boltrx/boltrx/bolt"
@@ -78,11 +79,15 @@ func (r *Result) start(ctx context.Context, run *bolt.Run, begin *bolt.Begin, te
 	hs := make([]streams.Handler, 0, 4)
 	if telemetry != nil {
 		reqs = append(reqs, telemetry)
-		hs = append(hs, ignoreAnswer{})
+		var sent *atomic.Bool
+		if r.tx != nil {
+			sent = r.tx.telemetrySent
+		}
+		hs = append(hs, telemetryHandler{sent: sent})
 	}
 	var beginH *beginHandler
 	if begin != nil {
-		beginH = &beginHandler{tx: r.tx}
+		beginH = &beginHandler{tx: r.tx, stream: r.stream}
 		reqs = append(reqs, begin)
 		hs = append(hs, beginH)
 	}
@@ -424,8 +429,13 @@ func (r *Result) Summary() ResultSummary {
 	return r.summary
 }
 
-// beginHandler records a failed pipelined BEGIN on its transaction.
-type beginHandler struct{ tx *ExplicitTransaction }
+// beginHandler handles a BEGIN pipelined with the transaction's first
+// RUN: a failure fails the transaction and is what that RUN's result
+// reports (the server ignores the RUN and PULL after it).
+type beginHandler struct {
+	tx     *ExplicitTransaction
+	stream *streams.Stream
+}
 
 func (h *beginHandler) OnRecord([]any) {}
 
@@ -435,17 +445,23 @@ func (h *beginHandler) OnSummary(resp *bolt.Response) {
 	}
 	if resp.Kind == bolt.ResponseFailure {
 		f := resp.Failure
-		h.tx.markFailed(mapFailure(&f))
+		err := mapFailure(&f)
+		h.tx.markFailed(err)
+		h.stream.EarlierFailure(err)
 	}
 }
 
 func (h *beginHandler) OnConnError(err error) { h.tx.markFailed(connectivityError(err)) }
 
-// ignoreAnswer handles a request whose answer does not matter (TELEMETRY):
-// a failure shows in the requests pipelined after it, which the server
-// then ignores.
-type ignoreAnswer struct{}
+// telemetryHandler handles the answer to TELEMETRY: a failure shows in
+// the requests pipelined after it, which the server then ignores; a
+// success is recorded in sent (when not nil).
+type telemetryHandler struct{ sent *atomic.Bool }
 
-func (ignoreAnswer) OnRecord([]any)           {}
-func (ignoreAnswer) OnSummary(*bolt.Response) {}
-func (ignoreAnswer) OnConnError(error)        {}
+func (telemetryHandler) OnRecord([]any) {}
+func (h telemetryHandler) OnSummary(resp *bolt.Response) {
+	if resp.Kind == bolt.ResponseSuccess && h.sent != nil {
+		h.sent.Store(true)
+	}
+}
+func (telemetryHandler) OnConnError(error) {}

@@ -76,6 +76,13 @@ func (d *Driver) fetchRoutingTable(ctx context.Context, address string, req rout
 }
 
 func (d *Driver) fetchRoutingTableFrom(ctx context.Context, address string, req router.Request) (*bolt.RoutingTable, error) {
+	if req.BookmarksFor != nil {
+		bms, err := req.BookmarksFor(ctx)
+		if err != nil {
+			return nil, err
+		}
+		req.Bookmarks, req.BookmarksFor = bms, nil
+	}
 	p, err := d.pool(address)
 	if err != nil {
 		return nil, err

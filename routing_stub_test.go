@@ -331,9 +331,9 @@ S: SUCCESS {}
 C: ROUTE {"address": $SELF} [] {"db": "movies"}
 S: SUCCESS {"rt": {"ttl": 1000, "db": "movies", "servers": [{"addresses": [$SELF], "role": "ROUTE"}, {"addresses": [$SELF], "role": "READ"}, {"addresses": [$SELF], "role": "WRITE"}]}}
 C: BEGIN {"db": "movies"}
+S: SUCCESS {}
 C: RUN "RETURN 1" {} {}
 C: PULL {"n": 1000}
-S: SUCCESS {}
 S: FAILURE {"code": "Neo.TransientError.General.DatabaseUnavailable", "message": "store copy"}
 S: IGNORED
 C: RESET
@@ -341,9 +341,9 @@ S: SUCCESS {}
 C: ROUTE {"address": $SELF} [] {"db": "movies"}
 S: SUCCESS {"rt": {"ttl": 1000, "db": "movies", "servers": [{"addresses": [$SELF], "role": "ROUTE"}, {"addresses": [$SELF], "role": "READ"}, {"addresses": [$SELF], "role": "WRITE"}]}}
 C: BEGIN {"db": "movies"}
+S: SUCCESS {}
 C: RUN "RETURN 1" {} {}
 C: PULL {"n": 1000}
-S: SUCCESS {}
 S: SUCCESS {"fields": ["1"]}
 S: RECORD [1]
 S: SUCCESS {"type": "w"}

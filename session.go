@@ -32,6 +32,10 @@ type Session struct {
 	// executeQuery marks the session of Driver.ExecuteQuery, whose work
 	// the TELEMETRY message reports as such.
 	executeQuery bool
+	// managedTelemetrySent is set during ExecuteRead/ExecuteWrite once
+	// the server accepted an attempt's TELEMETRY message: the call's
+	// retries do not send it again.
+	managedTelemetrySent *atomic.Bool
 
 	driver    *Driver
 	cfg       SessionConfig
@@ -268,6 +272,11 @@ func (s *Session) acquire(ctx context.Context, bms Bookmarks) (*actors.Pool, *ac
 		ImpersonatedUser: s.cfg.ImpersonatedUser,
 		Bookmarks:        bms,
 	}
+	if s.cfg.BookmarkManager != nil {
+		req.BookmarksFor = func(ctx context.Context) ([]string, error) {
+			return s.startBookmarks(ctx, bms)
+		}
+	}
 	// resolve: the session has no database and has not resolved its
 	// home database yet (it may have resolved it as "", the default
 	// database of a server that names none).
@@ -355,8 +364,12 @@ func (s *Session) acquireFrom(ctx context.Context, address, database string) (*a
 	if err != nil {
 		return nil, nil, "", err
 	}
+	actx := ctx
+	if s.cfg.Auth != nil {
+		actx = context.WithValue(ctx, connectTokenKey{}, *s.cfg.Auth)
+	}
 	for {
-		c, err := p.Acquire(ctx)
+		c, err := p.Acquire(actx)
 		if err != nil {
 			err = acquireErr(err)
 			s.driver.routedError(address, database, err)
@@ -508,13 +521,16 @@ func (s *Session) startWork(ctx context.Context, tx bool, configurers []func(*Tr
 	if err != nil {
 		return work{}, err
 	}
-	bms, err := s.startBookmarks(ctx, own)
+	// The bookmark manager is asked for the routing request (only when
+	// a table is fetched) and again for the transaction itself.
+	pool, conn, database, err := s.acquire(ctx, own)
 	if err != nil {
 		s.abandon()
 		return work{}, err
 	}
-	pool, conn, database, err := s.acquire(ctx, bms)
+	bms, err := s.startBookmarks(ctx, own)
 	if err != nil {
+		pool.Release(conn)
 		s.abandon()
 		return work{}, err
 	}
@@ -619,14 +635,35 @@ func (s *Session) beginTx(ctx context.Context, lazy bool, api int64, configurers
 	begin := &bolt.Begin{TxConfig: tc}
 	if lazy {
 		tx.pendingBegin = begin
-		tx.pendingTelemetry = s.telemetry(conn, api)
+		if s.managedTelemetrySent == nil || !s.managedTelemetrySent.Load() {
+			tx.pendingTelemetry = s.telemetry(conn, api)
+			tx.telemetrySent = s.managedTelemetrySent
+		}
 		return tx, nil
 	}
 	reqs := []bolt.Request{begin}
-	if tel := s.telemetry(conn, api); tel != nil {
-		reqs = []bolt.Request{tel, begin}
+	// A managed transaction's retries do not repeat a TELEMETRY the
+	// server accepted.
+	sent := s.managedTelemetrySent
+	withTelemetry := false
+	if sent == nil || !sent.Load() {
+		if tel := s.telemetry(conn, api); tel != nil {
+			reqs = []bolt.Request{tel, begin}
+			withTelemetry = true
+		}
 	}
-	out, err := conn.Call(ctx, reqs...)
+	out, errs, err := conn.CallEach(ctx, reqs...)
+	if err == nil {
+		if withTelemetry && sent != nil && errs[0] == nil {
+			sent.Store(true)
+		}
+		for _, e := range errs {
+			if e != nil {
+				err = e
+				break
+			}
+		}
+	}
 	if err == nil {
 		s.learnHome(out[len(out)-1].Database)
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"github.com/boltrx/boltrx/actors"
 	"github.com/boltrx/boltrx/bolt"
@@ -39,6 +40,10 @@ type ExplicitTransaction struct {
 
 	pendingBegin     *bolt.Begin     // pipelined with the first RUN (ExecuteQuery)
 	pendingTelemetry *bolt.Telemetry // pipelined before pendingBegin
+	// telemetrySent, when not nil, is set once the server accepted the
+	// TELEMETRY message: a managed transaction's retries do not send it
+	// again.
+	telemetrySent *atomic.Bool
 
 	mu      sync.Mutex
 	results []*Result
@@ -182,6 +187,7 @@ func (tx *ExplicitTransaction) Commit(ctx context.Context) error {
 		return terminatedError(err)
 	}
 	reqs := []bolt.Request{&bolt.Commit{}}
+	withTelemetry := tx.pendingBegin != nil && tx.pendingTelemetry != nil
 	if tx.pendingBegin != nil {
 		reqs = []bolt.Request{tx.pendingBegin, &bolt.Commit{}}
 		if tx.pendingTelemetry != nil {
@@ -190,6 +196,9 @@ func (tx *ExplicitTransaction) Commit(ctx context.Context) error {
 		tx.pendingBegin, tx.pendingTelemetry = nil, nil
 	}
 	out, err := tx.conn.Call(tx.traced(ctx), reqs...)
+	if err == nil && withTelemetry && tx.telemetrySent != nil {
+		tx.telemetrySent.Store(true)
+	}
 	if err != nil {
 		err = tx.mapError(err)
 		if IsConnectivityError(err) {
@@ -310,7 +319,8 @@ func (s *Session) executeManaged(ctx context.Context, mode AccessMode, work Mana
 	})
 	saved := s.cfg.AccessMode
 	s.cfg.AccessMode = mode
-	defer func() { s.cfg.AccessMode = saved }()
+	s.managedTelemetrySent = new(atomic.Bool)
+	defer func() { s.cfg.AccessMode, s.managedTelemetrySent = saved, nil }()
 	var op *telemetry.Operation
 	if !s.executeQuery { // ExecuteQuery's own span holds the attempts
 		ctx, op = s.driver.tel.StartOperation(ctx, telemetry.KindManagedTransaction, s.operationAttrs(""))

@@ -291,6 +291,22 @@ func (c *Conn) trackQidLocked(req bolt.Request, pr *pendingRequest) {
 // collects them (use CallCollect). A cancelled ctx breaks the connection:
 // its state is unknown once a request is left unanswered.
 func (c *Conn) Call(ctx context.Context, reqs ...bolt.Request) ([]bolt.Success, error) {
+	out, errs, err := c.CallEach(ctx, reqs...)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range errs {
+		if e != nil {
+			return out, e
+		}
+	}
+	return out, nil
+}
+
+// CallEach is Call with the outcome of each request: errs[i] is nil when
+// reqs[i] succeeded, its FAILURE, or the error of its IGNORED or of the
+// broken connection. err is set only when the requests could not be sent.
+func (c *Conn) CallEach(ctx context.Context, reqs ...bolt.Request) (out []bolt.Success, errs []error, err error) {
 	calls := make([]*syncHandler, len(reqs))
 	hs := make([]streams.Handler, len(reqs))
 	for i := range reqs {
@@ -298,20 +314,16 @@ func (c *Conn) Call(ctx context.Context, reqs ...bolt.Request) ([]bolt.Success, 
 		hs[i] = calls[i]
 	}
 	if err := c.Pipeline(ctx, reqs, hs); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	out := make([]bolt.Success, len(reqs))
-	var firstErr error
+	out = make([]bolt.Success, len(reqs))
+	errs = make([]error, len(reqs))
 	for i, h := range calls {
-		if err := h.wait(ctx, c); err != nil {
-			if firstErr == nil {
-				firstErr = err
-			}
-			continue
+		if errs[i] = h.wait(ctx, c); errs[i] == nil {
+			out[i] = h.success
 		}
-		out[i] = h.success
 	}
-	return out, firstErr
+	return out, errs, nil
 }
 
 // CallCollect writes req, waits for its summary and returns the records it

@@ -56,6 +56,10 @@ close
 	if h.connErr != nil || h.kind != bolt.ResponseSuccess {
 		t.Fatalf("the RESET ended with %v / %v, want its SUCCESS", h.kind, h.connErr)
 	}
+	// The server then reads the GOODBYE and the script ends.
+	if err := srv.Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // A PULL or DISCARD of the transaction's latest query leaves its qid out

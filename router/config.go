@@ -42,6 +42,10 @@ type Request struct {
 	// is known). When several callers wait for one refresh, the first
 	// caller's bookmarks are sent.
 	Bookmarks []string
+	// BookmarksFor, when not nil, gives the bookmarks to send at the
+	// moment a router is asked, in place of Bookmarks: a bookmark manager
+	// is consulted only when a table is really fetched.
+	BookmarksFor func(ctx context.Context) ([]string, error)
 	// User is the authenticated principal; with ImpersonatedUser it keys
 	// the home-database cache.
 	User string

@@ -206,3 +206,22 @@ func TestSelectorsOfAFreshModeDoNotWaitForARefresh(t *testing.T) {
 		t.Fatalf("write went to %s", addr)
 	}
 }
+
+func TestReadersFetchesAFreshTableEveryTime(t *testing.T) {
+	f := newFixture(t, nil)
+	f.routers.serve(initial, rt(300, "", list("r1:7687"), list("a:7687", "b:7687"), list("w:7687")))
+	f.routers.serve("r1:7687", rt(300, "", list("r1:7687"), list("c:7687"), list("w:7687")))
+	ctx := context.Background()
+	readers, db, err := f.r.Readers(ctx, Request{Database: "db"})
+	if err != nil || db != "db" || len(readers) != 2 || readers[0] != "a:7687" || readers[1] != "b:7687" {
+		t.Fatalf("Readers = %v %q %v", readers, db, err)
+	}
+	// The table is fresh, yet the next call fetches it again.
+	readers, _, err = f.r.Readers(ctx, Request{Database: "db"})
+	if err != nil || len(readers) != 1 || readers[0] != "c:7687" {
+		t.Fatalf("second Readers = %v %v", readers, err)
+	}
+	if n := f.routers.callCount(); n != 2 {
+		t.Fatalf("fetches = %d, want 2", n)
+	}
+}

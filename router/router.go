@@ -80,6 +80,21 @@ func (r *Router) Refresh(ctx context.Context, req Request) error {
 	return err
 }
 
+// Readers fetches req.Database's table now, like Refresh, and returns
+// its readers (in the table's order) and the database it is for. A table
+// without readers is a *NoServersError.
+func (r *Router) Readers(ctx context.Context, req Request) (readers []string, database string, err error) {
+	snap, err := r.tableFor(ctx, Read, req, true)
+	if err != nil {
+		return nil, "", err
+	}
+	database = snap.table.Database
+	if len(snap.table.Readers) == 0 {
+		return nil, database, &NoServersError{Database: database, Mode: Read}
+	}
+	return slices.Clone(snap.table.Readers), database, nil
+}
+
 // tableFor returns a table fresh for mode (or just fetched, when force).
 func (r *Router) tableFor(ctx context.Context, mode AccessMode, req Request, force bool) (*snapshot, error) {
 	now := r.cfg.Now()

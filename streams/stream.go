@@ -124,6 +124,7 @@ type Stream struct {
 	finished     bool // no more records will be queued
 	doneCalled   bool
 	err          error
+	earlier      error        // EarlierFailure's cause: what an IGNORED means
 	summary      bolt.Success // RUN metadata merged with the final PULL/DISCARD metadata
 	pulls        int          // PULL requests sent, for tests and demos
 	lastBatch    int          // records in the last slab handed out
@@ -184,6 +185,27 @@ func (s *Stream) FirstPull() (*bolt.Pull, Handler) {
 	s.pulls++
 	s.mu.Unlock()
 	return &bolt.Pull{N: s.opts.FetchSize, Qid: bolt.LastQuery}, (*pullHandler)(s)
+}
+
+// EarlierFailure tells the stream that a request pipelined before its RUN
+// (a BEGIN) failed with err: the server will ignore the stream's requests,
+// and the consumer sees err, the cause, instead of ErrIgnored.
+func (s *Stream) EarlierFailure(err error) {
+	s.mu.Lock()
+	s.earlier = err
+	s.mu.Unlock()
+}
+
+// ignoredLocked records that the server ignored one of the stream's
+// requests: the earlier failure, when one is known, is the stream's error
+// even if the consumer cancelled it meanwhile.
+func (s *Stream) ignoredLocked() {
+	switch {
+	case s.earlier != nil && (s.err == nil || s.cancelled):
+		s.err = s.earlier
+	case s.err == nil:
+		s.err = ErrIgnored
+	}
 }
 
 // Keys waits for the RUN's answer and returns the result's keys.
@@ -579,9 +601,7 @@ func (h *runHandler) OnSummary(resp *bolt.Response) {
 			s.err = s.mapFailure(&resp.Failure)
 		}
 	default:
-		if s.err == nil {
-			s.err = ErrIgnored
-		}
+		s.ignoredLocked()
 	}
 	s.finishLocked()
 	s.mu.Unlock()
@@ -655,9 +675,7 @@ func (h *pullHandler) OnSummary(resp *bolt.Response) {
 		// consumer, then the error.
 		s.finishLocked()
 	default:
-		if s.err == nil {
-			s.err = ErrIgnored
-		}
+		s.ignoredLocked()
 		s.finishLocked()
 	}
 	wake := s.waiting || s.finished

@@ -283,6 +283,19 @@ func TestRunFailureThenIgnoredPull(t *testing.T) {
 	}
 }
 
+func TestIgnoredAfterEarlierFailureReportsIt(t *testing.T) {
+	beginFailed := errors.New("BEGIN failed")
+	s, _, run, pull := start(t, Options{})
+	s.EarlierFailure(beginFailed)
+	s.Cancel(nil) // the consumer gives up before the answers arrive
+	run.OnSummary(&bolt.Response{Kind: bolt.ResponseIgnored})
+	pull.OnSummary(&bolt.Response{Kind: bolt.ResponseIgnored})
+	<-s.Done()
+	if err := s.Err(); !errors.Is(err, beginFailed) {
+		t.Fatalf("Err = %v, want the earlier failure", err)
+	}
+}
+
 func TestConnectionErrorBreaksStream(t *testing.T) {
 	var outcome Outcome = -1
 	boom := errors.New("connection reset")
