@@ -181,10 +181,11 @@ func (d *Driver) pool(address string) (*actors.Pool, error) {
 	return p, nil
 }
 
-// connect opens one connection to address, authenticated with the
+// connect opens one connection to address for a pool, authenticated
+// with the acquisition's own token (see withConnectToken), else with the
 // driver's token manager.
 func (d *Driver) connect(ctx context.Context, address string) (*actors.Conn, error) {
-	return d.connectWith(ctx, address, d.auth)
+	return d.connectWith(ctx, address, d.connectTokens(ctx))
 }
 
 // connectWith opens one connection to address, authenticated with the
@@ -192,7 +193,7 @@ func (d *Driver) connect(ctx context.Context, address string) (*actors.Conn, err
 func (d *Driver) connectWith(ctx context.Context, address string, tokens auth.TokenManager) (*actors.Conn, error) {
 	token, err := tokens.GetAuthToken(ctx)
 	if err != nil {
-		return nil, &ConnectivityError{Inner: fmt.Errorf("the auth token manager failed: %w", err)}
+		return nil, tokenManagerError(err)
 	}
 	var routing map[string]string
 	if d.target.Routing {

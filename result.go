@@ -59,8 +59,9 @@ func (r *Result) start(ctx context.Context, run *bolt.Run, begin *bolt.Begin, te
 	r.stream = streams.New(r.conn, streams.Options{
 		FetchSize:    fetchSize,
 		MaxFetchSize: maxFetchSize,
-		MapFailure:   mapFailure,
+		MapFailure:   r.mapFailure,
 		MapConnError: func(err error) error { return connectivityError(err) },
+		Earlier:      r.earlierFailure,
 		OnDone:       r.onStreamDone,
 		SpanContext:  ctx,
 	})
@@ -88,6 +89,28 @@ func (r *Result) start(ctx context.Context, run *bolt.Run, begin *bolt.Begin, te
 		return mapRequestError(err)
 	}
 	return nil
+}
+
+// mapFailure maps a FAILURE of the result's requests. A security failure
+// goes to the token manager first, so that the error the caller sees is
+// retryable when the manager handled it.
+func (r *Result) mapFailure(f *bolt.Failure) error {
+	err := mapFailure(f)
+	if r.session.cfg.Auth == nil {
+		r.session.driver.securityFeedback(context.Background(), r.conn.Auth(), err)
+	}
+	return err
+}
+
+// earlierFailure is the failure of the transaction the result runs in
+// (its pipelined BEGIN, or an earlier query), nil for auto-commit.
+func (r *Result) earlierFailure() error {
+	if r.tx == nil {
+		return nil
+	}
+	r.tx.mu.Lock()
+	defer r.tx.mu.Unlock()
+	return r.tx.failed
 }
 
 // onStreamDone runs on the connection's reader goroutine once the server

@@ -3,8 +3,6 @@ package boltrx
 import (
 	"cmp"
 	"context"
-	"errors"
-	"fmt"
 	"net"
 	"strconv"
 	"sync/atomic"
@@ -261,6 +259,7 @@ func (s *Session) acquire(ctx context.Context, bms Bookmarks) (*actors.Pool, *ac
 			Database:         database,
 			ImpersonatedUser: s.cfg.ImpersonatedUser,
 			Bookmarks:        bms,
+			Auth:             s.cfg.Auth,
 		})
 		if err != nil {
 			return nil, nil, "", routingError(err)
@@ -276,6 +275,7 @@ func (s *Session) acquire(ctx context.Context, bms Bookmarks) (*actors.Pool, *ac
 	if err != nil {
 		return nil, nil, "", err
 	}
+	ctx = withConnectToken(ctx, s.cfg.Auth)
 	for {
 		c, err := p.Acquire(ctx)
 		if err != nil {
@@ -296,44 +296,9 @@ func (s *Session) acquire(ctx context.Context, bms Bookmarks) (*actors.Pool, *ac
 
 // ensureAuth makes sure conn is authenticated with the session's token
 // (SessionConfig.Auth), or else with the token manager's current one
-// (rotated credentials): on Bolt 5.1+ by LOGOFF and LOGON on the same
-// connection; before, a rotated driver token closes the connection
-// (retry: the pool opens one with the new token) and a session token gets
-// a dedicated connection, closed after use.
-func (s *Session) ensureAuth(ctx context.Context, p *actors.Pool, conn *actors.Conn, address string) (*actors.Conn, bool, error) {
-	var token AuthToken
-	if s.cfg.Auth != nil {
-		token = *s.cfg.Auth
-	} else {
-		t, err := s.driver.auth.GetAuthToken(ctx)
-		if err != nil {
-			p.Release(conn)
-			return nil, false, &ConnectivityError{Inner: fmt.Errorf("the auth token manager failed: %w", err)}
-		}
-		token = t
-	}
-	if conn.AuthMatches(token.Tokens) {
-		return conn, false, nil
-	}
-	if conn.Caps.Logon {
-		if err := conn.Reauthenticate(ctx, token.Tokens); err != nil {
-			p.Release(conn)
-			return nil, false, s.driver.authFailure(ctx, token, err, s.cfg.Auth == nil)
-		}
-		return conn, false, nil
-	}
-	if s.cfg.Auth == nil {
-		conn.Interrupt(errors.New("boltrx: the auth token changed; the server cannot re-authenticate (Bolt < 5.1)"))
-		p.Release(conn)
-		return nil, true, nil
-	}
-	p.Release(conn)
-	dedicated, err := s.driver.connectWith(ctx, address, token)
-	if err != nil {
-		return nil, false, err
-	}
-	dedicated.Dedicated = true
-	return dedicated, false, nil
+// (see Driver.ensureAuth).
+func (s *Session) ensureAuth(ctx context.Context, p *actors.Pool, conn *actors.Conn, _ string) (*actors.Conn, bool, error) {
+	return s.driver.ensureAuth(ctx, p, conn, s.cfg.Auth)
 }
 
 // database is the database the session's work runs in: the configured
@@ -556,6 +521,9 @@ func (s *Session) beginTx(ctx context.Context, lazy bool, configurers ...func(*T
 	if err != nil {
 		err = tx.mapError(err)
 		s.driver.routedError(conn.Address, database, err)
+		if s.cfg.Auth == nil {
+			s.driver.securityFeedback(ctx, conn.Auth(), err)
+		}
 		tx.release()
 		s.abandon()
 		return nil, err

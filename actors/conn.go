@@ -44,9 +44,6 @@ type Conn struct {
 	Hints    bolt.Hints // HELLO's connection hints
 	Created  time.Time
 	AuthUser string // principal of the token the connection authenticated with ("" = none)
-	// Dedicated connections belong to one session (its own credentials on
-	// a server without LOGON): they are closed after use, never pooled.
-	Dedicated bool
 
 	netConn net.Conn
 	fe      *bolt.Frontend
@@ -67,6 +64,15 @@ type Conn struct {
 	leasedAt time.Time       // guarded by the pool's lock
 
 	auth atomic.Pointer[authState] // the token the connection is authenticated with
+	// fresh: opened by the acquisition that holds it (see TakeFresh).
+	fresh atomic.Bool
+	// authGen is the pool's count of AuthorizationExpired failures (nil
+	// outside a pool); authAt its value when the connection last
+	// authenticated (see AuthStale).
+	authGen *atomic.Uint64
+	authAt  atomic.Uint64
+	// logonFailure is the refusal of a pipelined re-authentication.
+	logonFailure atomic.Pointer[bolt.Failure]
 	// recvTimeout is the server's connection.recv_timeout_seconds hint
 	// (0: none); awaiting says a request awaits its answer.
 	recvTimeout time.Duration
@@ -338,8 +344,15 @@ func (c *Conn) fail(err error) {
 	c.pending, c.head = nil, 0
 	c.smu.Unlock()
 	_ = c.netConn.Close()
+	refused := c.logonFailureOf()
 	for _, pr := range waiting {
 		c.endRequest(pr, nil, err)
+		if refused != nil {
+			// Pipelined behind a LOGON the server refused: that is
+			// why they fail.
+			pr.h.OnSummary(&bolt.Response{Kind: bolt.ResponseFailure, Failure: *refused})
+			continue
+		}
 		pr.h.OnConnError(err)
 	}
 	if c.onBroken != nil && !errors.Is(err, ErrConnectionClosed) {
@@ -384,6 +397,9 @@ func (c *Conn) readLoop() {
 			h.OnRecord(resp.Record.Values)
 			resp.Record.Values = nil
 			continue
+		}
+		if resp.Kind == bolt.ResponseFailure {
+			c.noteFailure(&resp.Failure)
 		}
 		answered := c.pending[c.head]
 		c.pending[c.head] = pendingRequest{}

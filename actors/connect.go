@@ -89,6 +89,7 @@ func Connect(ctx context.Context, address string, cfg ConnectConfig) (*Conn, err
 		return nil, err
 	}
 	c.recvTimeout = time.Duration(c.Hints.RecvTimeoutSeconds) * time.Second
+	c.fresh.Store(true)
 	c.start()
 	return c, nil
 }

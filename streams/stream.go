@@ -61,6 +61,11 @@ type Options struct {
 	// MapConnError turns a broken connection into the error the consumer
 	// sees; nil keeps the error.
 	MapConnError func(error) error
+	// Earlier returns the failure of a request pipelined before the RUN
+	// (a transaction's BEGIN), or nil. When the RUN or a PULL is ignored
+	// or the connection breaks after such a failure, the consumer sees it
+	// instead: it is why the stream failed. nil: none.
+	Earlier func() error
 	// SpanContext is the context whose trace span the stream's later
 	// requests (PULL, DISCARD) belong to; nil: none. The connection reads
 	// it through the handlers' SpanContext method.
@@ -436,10 +441,29 @@ func (s *Stream) mapFailure(f *bolt.Failure) error {
 }
 
 func (s *Stream) mapConnError(err error) error {
+	if e := s.earlier(); e != nil {
+		return e
+	}
 	if s.opts.MapConnError != nil {
 		return s.opts.MapConnError(err)
 	}
 	return err
+}
+
+// ignoredError is the error of an ignored request: the earlier failure
+// that made the server ignore it, when known.
+func (s *Stream) ignoredError() error {
+	if e := s.earlier(); e != nil {
+		return e
+	}
+	return ErrIgnored
+}
+
+func (s *Stream) earlier() error {
+	if s.opts.Earlier == nil {
+		return nil
+	}
+	return s.opts.Earlier()
 }
 
 // runHandler handles the answer to the stream's RUN.
@@ -457,6 +481,10 @@ func (h *runHandler) OnRecord([]any) {}
 
 func (h *runHandler) OnSummary(resp *bolt.Response) {
 	s := (*Stream)(h)
+	var ignored error // read before locking: Earlier may take other locks
+	if resp.Kind != bolt.ResponseSuccess && resp.Kind != bolt.ResponseFailure {
+		ignored = s.ignoredError()
+	}
 	s.mu.Lock()
 	s.pending--
 	switch resp.Kind {
@@ -484,7 +512,7 @@ func (h *runHandler) OnSummary(resp *bolt.Response) {
 		}
 	default:
 		if s.err == nil {
-			s.err = ErrIgnored
+			s.err = ignored
 		}
 	}
 	s.finishLocked()
@@ -526,6 +554,10 @@ func (h *pullHandler) OnRecord(values []any) {
 
 func (h *pullHandler) OnSummary(resp *bolt.Response) {
 	s := (*Stream)(h)
+	var ignored error // read before locking: Earlier may take other locks
+	if resp.Kind != bolt.ResponseSuccess && resp.Kind != bolt.ResponseFailure {
+		ignored = s.ignoredError()
+	}
 	s.mu.Lock()
 	s.pending--
 	s.pullInFlight = false
@@ -556,7 +588,7 @@ func (h *pullHandler) OnSummary(resp *bolt.Response) {
 		s.finishLocked()
 	default:
 		if s.err == nil {
-			s.err = ErrIgnored
+			s.err = ignored
 		}
 		s.finishLocked()
 	}
