@@ -27,8 +27,6 @@ package main
 //     a connection of its own.
 //   - Optimization:ResultListFetchAll: Result.Collect pulls in batches of
 //     the fetch size.
-//   - AuthorizationExpiredTreatment: the driver does not act on
-//     Neo.ClientError.Security.AuthorizationExpired for other connections.
 //   - Detail:DefaultSecurityConfigValueEquality: a TLSConfig together with
 //     a +s/+ssc scheme is refused whatever its values.
 //   - Detail:NumberIsNumber: Go tells integers and floats apart.
@@ -82,6 +80,7 @@ var features = []string{
 	"Feature:TLS:1.3",
 
 	// Optimizations.
+	"AuthorizationExpiredTreatment",
 	"Optimization:AuthPipelining",
 	"Optimization:ConnectionReuse",
 	"Optimization:EagerTransactionBegin",
