@@ -5,10 +5,12 @@ import (
 	"errors"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/boltrx/boltrx"
 	"github.com/boltrx/boltrx/auth"
 	"github.com/boltrx/boltrx/e2e/boltstub"
+	"github.com/boltrx/boltrx/internal/clock"
 )
 
 // beginAndRead begins a transaction in a new session and reads query's
@@ -221,5 +223,30 @@ close
 	_ = tx.Rollback(ctx)
 	if g, h := m.gets.Load(), m.handled.Load(); g != 2 || h != 1 {
 		t.Fatalf("manager asked %d times and told of %d failures, want 2 and 1", g, h)
+	}
+}
+
+func TestLivenessCheckFollowsTheDriversClock(t *testing.T) {
+	srv := boltstub.Start(t, head5+hello5+`
+C: RUN "RETURN 1" {} {}
+C: PULL {"n": 1000}
+S: SUCCESS {"fields": ["1"]}
+S: SUCCESS {}
+C: RESET
+S: SUCCESS {}
+C: RUN "RETURN 2" {} {}
+C: PULL {"n": 1000}
+S: SUCCESS {"fields": ["2"]}
+S: SUCCESS {}
+`)
+	drv := newDriver(t, srv.Addr(), func(c *boltrx.Config) { c.ConnectionLivenessCheckTimeout = time.Minute })
+	if err := runOne(t, drv, boltrx.SessionConfig{}, "RETURN 1"); err != nil {
+		t.Fatal(err)
+	}
+	fake := clock.Install()
+	defer clock.Uninstall()
+	fake.Advance(2 * time.Minute)
+	if err := runOne(t, drv, boltrx.SessionConfig{}, "RETURN 2"); err != nil {
+		t.Fatal(err)
 	}
 }

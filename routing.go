@@ -10,6 +10,7 @@ import (
 
 	"github.com/boltrx/boltrx/actors"
 	"github.com/boltrx/boltrx/bolt"
+	"github.com/boltrx/boltrx/internal/clock"
 	"github.com/boltrx/boltrx/router"
 	"github.com/boltrx/boltrx/streams"
 	"github.com/boltrx/boltrx/telemetry"
@@ -30,6 +31,7 @@ func (d *Driver) startRouter() {
 		Fetch:         d.fetchRoutingTable,
 		IsFatal:       isFatalRoutingError,
 		Load:          d.inUse,
+		Now:           clock.Now,
 		Log:           d.sys.Log,
 	})
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/boltrx/boltrx/bolt"
+	"github.com/boltrx/boltrx/internal/clock"
 	"github.com/boltrx/boltrx/streams"
 	"github.com/boltrx/boltrx/telemetry"
 )
@@ -100,7 +101,7 @@ func newConn(address string, netConn net.Conn, caps *bolt.Capabilities, log *slo
 		Address:    address,
 		Version:    caps.Version,
 		Caps:       caps,
-		Created:    time.Now(),
+		Created:    clock.Now(),
 		netConn:    netConn,
 		fe:         nil, // set below: reads go through the stall guard
 		log:        log,

@@ -11,6 +11,7 @@ import (
 
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/boltrx/boltrx/bolt"
+	"github.com/boltrx/boltrx/internal/clock"
 	"github.com/boltrx/boltrx/telemetry"
 )
 
@@ -348,7 +349,7 @@ func (p *Pool) open(ctx context.Context) (*Conn, error) {
 // alive checks a connection that sat idle past the liveness timeout with
 // a RESET; a dead one is dropped and false returned.
 func (p *Pool) alive(ctx context.Context, c *Conn) bool {
-	if p.cfg.LivenessCheckTimeout < 0 || time.Since(time.Unix(0, c.lastUsed.Load())) <= p.cfg.LivenessCheckTimeout {
+	if p.cfg.LivenessCheckTimeout < 0 || clock.Since(time.Unix(0, c.lastUsed.Load())) <= p.cfg.LivenessCheckTimeout {
 		return true
 	}
 	if _, err := c.Call(ctx, &bolt.Reset{}); err == nil {
@@ -366,7 +367,7 @@ func (p *Pool) reauthImpossible(c *Conn) bool {
 }
 
 func (p *Pool) expired(c *Conn) bool {
-	return p.cfg.MaxLifetime > 0 && time.Since(c.Created) > p.cfg.MaxLifetime
+	return p.cfg.MaxLifetime > 0 && clock.Since(c.Created) > p.cfg.MaxLifetime
 }
 
 // Release gives a connection back. A connection that is not READY with
@@ -374,7 +375,7 @@ func (p *Pool) expired(c *Conn) bool {
 // or one that must authenticate again on a server that cannot, is
 // closed.
 func (p *Pool) Release(c *Conn) {
-	c.lastUsed.Store(time.Now().UnixNano())
+	c.lastUsed.Store(clock.Now().UnixNano())
 	c.forgetSpanParent()
 	if !c.Broken() && !c.Idle() {
 		if pid := c.pid.Load(); pid != nil {
