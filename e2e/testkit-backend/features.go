@@ -30,7 +30,6 @@ package main
 //   - Detail:DefaultSecurityConfigValueEquality: a TLSConfig together with
 //     a +s/+ssc scheme is refused whatever its values.
 //   - Detail:NumberIsNumber: Go tells integers and floats apart.
-//   - Backend:MockTime: boltrx has no replaceable clock.
 var features = []string{
 	// The server's connection.recv_timeout_seconds hint: a connection
 	// silent that long while a request awaits its answer is stale.
@@ -93,7 +92,9 @@ var features = []string{
 	// Implementation details.
 	"Detail:ClosedDriverIsEncrypted",
 
-	// Backend hooks: Driver.RoutingTable and Driver.UpdateRoutingTable.
+	// Backend hooks: Driver.RoutingTable and Driver.UpdateRoutingTable;
+	// fake time through package internal/clock.
+	"Backend:MockTime",
 	"Backend:RTFetch",
 	"Backend:RTForceUpdate",
 }

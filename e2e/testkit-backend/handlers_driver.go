@@ -7,6 +7,7 @@ import (
 
 	"github.com/boltrx/boltrx"
 	"github.com/boltrx/boltrx/auth"
+	"github.com/boltrx/boltrx/internal/clock"
 )
 
 // handler serves one kind of request. It returns the response's name and
@@ -71,9 +72,9 @@ func init() {
 		"GetRoutingTable":          getRoutingTable,
 		"ForcedRoutingTableUpdate": forcedRoutingTableUpdate,
 		"GetConnectionPoolMetrics": unsupportedHook,
-		"FakeTimeInstall":          unsupportedHook,
-		"FakeTimeTick":             unsupportedHook,
-		"FakeTimeUninstall":        unsupportedHook,
+		"FakeTimeInstall":          fakeTimeInstall,
+		"FakeTimeTick":             fakeTimeTick,
+		"FakeTimeUninstall":        fakeTimeUninstall,
 	}
 }
 
@@ -394,9 +395,8 @@ func checkDriverIsEncrypted(b *backend, req request) (string, any, error) {
 }
 
 // unsupportedHook answers the requests for test hooks boltrx does not
-// have (pool metrics, fake time). Their
-// features are not declared, so testkit only sends them from tests that
-// do not check the feature.
+// have (pool metrics). Their features are not declared, so testkit only
+// sends them from tests that do not check the feature.
 func unsupportedHook(_ *backend, req request) (string, any, error) {
 	return "", nil, backendErrorf("%s: %s", req.Name, missingHooks[req.Name])
 }
@@ -404,7 +404,32 @@ func unsupportedHook(_ *backend, req request) (string, any, error) {
 // missingHooks says, per request, what boltrx would need to offer.
 var missingHooks = map[string]string{
 	"GetConnectionPoolMetrics": "boltrx exposes no connection pool metrics on the Driver",
-	"FakeTimeInstall":          "boltrx has no replaceable clock",
-	"FakeTimeTick":             "boltrx has no replaceable clock",
-	"FakeTimeUninstall":        "boltrx has no replaceable clock",
+}
+
+// fakeTimeInstall stops the driver's clock (package internal/clock, the
+// driver's test hook for the time of day) until FakeTimeTick moves it.
+// The clock is the process's: testkit runs one test at a time.
+func fakeTimeInstall(b *backend, _ request) (string, any, error) {
+	b.fakeTime = clock.Install()
+	return "FakeTimeAck", nil, nil
+}
+
+func fakeTimeTick(b *backend, req request) (string, any, error) {
+	var f struct {
+		IncrementMs int64 `json:"incrementMs"`
+	}
+	if err := decode(req, &f); err != nil {
+		return "", nil, err
+	}
+	if b.fakeTime == nil {
+		return "", nil, backendErrorf("FakeTimeTick without FakeTimeInstall")
+	}
+	b.fakeTime.Advance(millis(f.IncrementMs))
+	return "FakeTimeAck", nil, nil
+}
+
+func fakeTimeUninstall(b *backend, _ request) (string, any, error) {
+	clock.Uninstall()
+	b.fakeTime = nil
+	return "FakeTimeAck", nil, nil
 }
