@@ -307,8 +307,14 @@ func (d *Driver) VerifyConnectivity(ctx context.Context) error {
 	return err
 }
 
-// VerifyAuthentication checks that token (the driver's own when nil) is
-// accepted by the server, on a connection of its own.
+// VerifyAuthentication checks that the server accepts token (the token
+// manager's current one when nil). It uses a connection of the pool (to a
+// reader of the system database for neo4j://): a new one authenticates
+// with token, an idle one logs on with it again (LOGOFF and LOGON). It
+// returns an *InvalidAuthenticationError wrapping the server's failure
+// when the server refused the credentials (Unauthorized, TokenExpired,
+// CredentialsExpired or Forbidden), a *FeatureNotSupportedError when the
+// server is older than Bolt 5.1, and any other failure as it is.
 func (d *Driver) VerifyAuthentication(ctx context.Context, token *AuthToken) error {
 	if err := d.checkOpen(); err != nil {
 		return err
@@ -316,19 +322,52 @@ func (d *Driver) VerifyAuthentication(ctx context.Context, token *AuthToken) err
 	if token == nil {
 		t, err := d.auth.GetAuthToken(ctx)
 		if err != nil {
-			return err
+			return tokenManagerError(err)
 		}
 		token = &t
 	}
-	address, err := d.serverAddress(ctx)
+	err := d.verifyAuthentication(ctx, token)
+	if err != nil && isAuthenticationError(err) {
+		return &InvalidAuthenticationError{Inner: err}
+	}
+	return err
+}
+
+func (d *Driver) verifyAuthentication(ctx context.Context, token *AuthToken) error {
+	address, database := d.target.Address, ""
+	if d.router != nil {
+		var err error
+		database = "system"
+		address, _, err = d.router.Select(ctx, router.Read, router.Request{Database: database, Auth: token})
+		if err != nil {
+			return routingError(err)
+		}
+	}
+	p, err := d.pool(address)
 	if err != nil {
 		return err
 	}
-	c, err := d.connectWith(ctx, address, *token)
+	conn, err := p.Acquire(withConnectToken(ctx, token))
 	if err != nil {
+		err = acquireErr(err)
+		d.routedError(address, database, err)
 		return err
 	}
-	c.Close()
+	defer p.Release(conn)
+	fresh := conn.TakeFresh()
+	switch {
+	case !conn.Caps.Logon:
+		return sessionAuthUnsupported(conn)
+	case fresh:
+		return nil // it authenticated with token a moment ago
+	}
+	if err := conn.ReauthenticateWait(ctx, token.Tokens); err != nil {
+		var f *bolt.Failure
+		if errors.As(err, &f) {
+			return publicServerError(newNeo4jError(f))
+		}
+		return connectivityError(err)
+	}
 	return nil
 }
 
