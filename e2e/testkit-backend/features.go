@@ -23,8 +23,6 @@ package main
 //     testkit adds this feature itself for TEST_DRIVER_NAME=go and fails
 //     when the backend lists it.
 //   - Feature:TLS:1.1: boltrx's TLS settings require TLS 1.2 or newer.
-//   - Optimization:MinimalVerifyAuthentication: VerifyAuthentication opens
-//     a connection of its own.
 //   - Optimization:ResultListFetchAll: Result.Collect pulls in batches of
 //     the fetch size.
 //   - Detail:DefaultSecurityConfigValueEquality: a TLSConfig together with
@@ -87,6 +85,7 @@ var features = []string{
 	"Optimization:ImplicitDefaultArguments",
 	"Optimization:MinimalBookmarksSet",
 	"Optimization:MinimalResets",
+	"Optimization:MinimalVerifyAuthentication",
 	"Optimization:PullPipelining",
 
 	// Implementation details.
