@@ -407,6 +407,20 @@ func (d *Driver) GetServerInfo(ctx context.Context) (ServerInfo, error) {
 	return serverInfoOf{address: c.Address, agent: c.Server, protocol: c.Version}, nil
 }
 
+// SupportsSessionAuth reports whether the server (a reader of the
+// default database for neo4j://) lets sessions use credentials of their
+// own (SessionConfig.Auth) and VerifyAuthentication check credentials:
+// servers speaking Bolt 5.1 or newer. It connects when no connection is
+// open.
+func (d *Driver) SupportsSessionAuth(ctx context.Context) (bool, error) {
+	info, err := d.GetServerInfo(ctx)
+	if err != nil {
+		return false, err
+	}
+	caps, ok := bolt.CapabilitiesFor(info.(serverInfoOf).protocol)
+	return ok && caps.Logon, nil
+}
+
 // acquireErr turns a pool error into the public kind.
 func acquireErr(err error) error {
 	var ne *Neo4jError

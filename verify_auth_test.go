@@ -69,3 +69,22 @@ S: SUCCESS {"server": "Neo4j/4.4.0", "connection_id": "bolt-1"}
 		t.Fatalf("Bolt 4.4: %v, want a FeatureNotSupportedError", err)
 	}
 }
+
+func TestSupportsSessionAuthFromBolt51(t *testing.T) {
+	srv := boltstub.Start(t, head5+hello5)
+	if ok, err := newDriver(t, srv.Addr()).SupportsSessionAuth(ctxT(t)); !ok || err != nil {
+		t.Fatalf("Bolt 5.4: %v, %v", ok, err)
+	}
+	old := boltstub.Start(t, `
+bolt 4.4
+anytime
+  C: GOODBYE
+  close
+end
+C: HELLO {"user_agent": "boltrx/test", ...}
+S: SUCCESS {"server": "Neo4j/4.4.0", "connection_id": "bolt-1"}
+`)
+	if ok, err := newDriver(t, old.Addr()).SupportsSessionAuth(ctxT(t)); ok || err != nil {
+		t.Fatalf("Bolt 4.4: %v, %v", ok, err)
+	}
+}

@@ -17,7 +17,6 @@ package main
 //
 // Left out, with the reason:
 //
-//   - Feature:API:Driver.SupportsSessionAuth: no such Driver method.
 //   - Feature:API:Result.SingleOptional: no such Result method.
 //   - Feature:API:SSLSchemes: boltrx supports the +s/+ssc schemes, but
 //     testkit adds this feature itself for TEST_DRIVER_NAME=go and fails
@@ -39,6 +38,7 @@ var features = []string{
 	"Feature:API:Driver.ExecuteQuery:WithAuth",
 	"Feature:API:Driver:GetServerInfo",
 	"Feature:API:Driver.IsEncrypted",
+	"Feature:API:Driver.SupportsSessionAuth",
 	"Feature:API:Driver:NotificationsConfig",
 	"Feature:API:Driver.VerifyAuthentication",
 	"Feature:API:Driver.VerifyConnectivity",

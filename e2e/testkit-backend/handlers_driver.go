@@ -342,21 +342,16 @@ func checkMultiDBSupport(b *backend, req request) (string, any, error) {
 	return "MultiDBSupport", map[string]any{"id": b.ids.next(), "available": v.Major >= 4}, nil
 }
 
-// checkSessionAuthSupport answers from the protocol version of a
-// connection (Bolt 5.1+ can re-authenticate). The feature
-// Feature:API:Driver.SupportsSessionAuth is not declared: boltrx has no
-// method for it, so testkit does not send this request.
 func checkSessionAuthSupport(b *backend, req request) (string, any, error) {
 	d, _, err := driverOf(b, req, nil)
 	if err != nil {
 		return "", nil, err
 	}
-	info, err := d.GetServerInfo(b.ctx)
+	ok, err := d.SupportsSessionAuth(b.ctx)
 	if err != nil {
 		return "", nil, err
 	}
-	v := info.ProtocolVersion()
-	return "SessionAuthSupport", map[string]any{"id": b.ids.next(), "available": v.Major > 5 || (v.Major == 5 && v.Minor >= 1)}, nil
+	return "SessionAuthSupport", map[string]any{"id": b.ids.next(), "available": ok}, nil
 }
 
 func verifyAuthentication(b *backend, req request) (string, any, error) {
