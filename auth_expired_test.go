@@ -53,7 +53,7 @@ func expireOtherConnection(t *testing.T, drv *boltrx.Driver) {
 	t.Helper()
 	ctx := ctxT(t)
 	sess1, tx := beginAndRead(t, drv, "RETURN 1")
-	err := runOne(t, drv, boltrx.SessionConfig{}, "RETURN 2")
+	err := runQueryIn(t, drv, boltrx.SessionConfig{}, "RETURN 2")
 	var ne *boltrx.Neo4jError
 	if !errors.As(err, &ne) || ne.Code != "Neo.ClientError.Security.AuthorizationExpired" || !boltrx.IsRetryable(err) {
 		t.Fatalf("got %v, want a retryable AuthorizationExpired", err)
@@ -62,7 +62,7 @@ func expireOtherConnection(t *testing.T, drv *boltrx.Driver) {
 		t.Fatal(err)
 	}
 	sess1.Close(ctx)
-	if err := runOne(t, drv, boltrx.SessionConfig{}, "RETURN 3"); err != nil {
+	if err := runQueryIn(t, drv, boltrx.SessionConfig{}, "RETURN 3"); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -198,7 +198,7 @@ close
 		t.Fatal(err)
 	}
 	defer drv.Close(context.Background())
-	if err := runOne(t, drv, boltrx.SessionConfig{}, "RETURN 1"); err != nil {
+	if err := runQueryIn(t, drv, boltrx.SessionConfig{}, "RETURN 1"); err != nil {
 		t.Fatal(err)
 	}
 	if n := m.gets.Load(); n != 1 {
@@ -240,13 +240,13 @@ S: SUCCESS {"fields": ["2"]}
 S: SUCCESS {}
 `)
 	drv := newDriver(t, srv.Addr(), func(c *boltrx.Config) { c.ConnectionLivenessCheckTimeout = time.Minute })
-	if err := runOne(t, drv, boltrx.SessionConfig{}, "RETURN 1"); err != nil {
+	if err := runQueryIn(t, drv, boltrx.SessionConfig{}, "RETURN 1"); err != nil {
 		t.Fatal(err)
 	}
 	fake := clock.Install()
 	defer clock.Uninstall()
 	fake.Advance(2 * time.Minute)
-	if err := runOne(t, drv, boltrx.SessionConfig{}, "RETURN 2"); err != nil {
+	if err := runQueryIn(t, drv, boltrx.SessionConfig{}, "RETURN 2"); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -12,8 +12,8 @@ import (
 	"github.com/boltrx/boltrx/e2e/boltstub"
 )
 
-// runOne runs query in a new session with cfg and reads its result.
-func runOne(t *testing.T, drv *boltrx.Driver, cfg boltrx.SessionConfig, query string) error {
+// runQueryIn runs query in a new session with cfg and reads its result.
+func runQueryIn(t *testing.T, drv *boltrx.Driver, cfg boltrx.SessionConfig, query string) error {
 	t.Helper()
 	ctx := ctxT(t)
 	sess, err := drv.NewSession(ctx, cfg)
@@ -58,7 +58,7 @@ S: SUCCESS {}
 	drv := newDriver(t, srv.Addr())
 	bob := boltrx.BasicAuth("bob", "bobs", "")
 	for i, cfg := range []boltrx.SessionConfig{{Auth: &bob}, {Auth: &bob}, {}} {
-		if err := runOne(t, drv, cfg, "RETURN "+string(rune('1'+i))); err != nil {
+		if err := runQueryIn(t, drv, cfg, "RETURN "+string(rune('1'+i))); err != nil {
 			t.Fatalf("query %d: %v", i+1, err)
 		}
 	}
@@ -79,11 +79,11 @@ S: FAILURE {"code": "Neo.ClientError.Security.Unauthorized", "message": "bad cre
 close
 `)
 	drv := newDriver(t, srv.Addr())
-	if err := runOne(t, drv, boltrx.SessionConfig{}, "RETURN 1"); err != nil {
+	if err := runQueryIn(t, drv, boltrx.SessionConfig{}, "RETURN 1"); err != nil {
 		t.Fatal(err)
 	}
 	bob := boltrx.BasicAuth("bob", "wrong", "")
-	err := runOne(t, drv, boltrx.SessionConfig{Auth: &bob}, "RETURN 2")
+	err := runQueryIn(t, drv, boltrx.SessionConfig{Auth: &bob}, "RETURN 2")
 	var ne *boltrx.Neo4jError
 	if !errors.As(err, &ne) || ne.Code != "Neo.ClientError.Security.Unauthorized" {
 		t.Fatalf("got %v, want the LOGON's Unauthorized failure", err)
@@ -102,7 +102,7 @@ S: SUCCESS {"server": "Neo4j/4.4.0", "connection_id": "bolt-1"}
 `)
 	drv := newDriver(t, srv.Addr())
 	bob := boltrx.BasicAuth("bob", "bobs", "")
-	err := runOne(t, drv, boltrx.SessionConfig{Auth: &bob}, "RETURN 1")
+	err := runQueryIn(t, drv, boltrx.SessionConfig{Auth: &bob}, "RETURN 1")
 	var fe *boltrx.FeatureNotSupportedError
 	if !errors.As(err, &fe) || fe.Feature != "session auth" {
 		t.Fatalf("got %v, want a FeatureNotSupportedError for session auth", err)

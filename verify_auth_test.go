@@ -26,7 +26,7 @@ close
 `)
 	drv := newDriver(t, srv.Addr())
 	ctx := ctxT(t)
-	if err := runOne(t, drv, boltrx.SessionConfig{}, "RETURN 1"); err != nil {
+	if err := runQueryIn(t, drv, boltrx.SessionConfig{}, "RETURN 1"); err != nil {
 		t.Fatal(err)
 	}
 	bob := boltrx.BasicAuth("bob", "bobs", "")
