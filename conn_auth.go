@@ -46,7 +46,7 @@ var errAuthChanged = errors.New("boltrx: the auth token changed; the server cann
 // because another connection to its server failed with
 // AuthorizationExpired, re-authenticates on Bolt 5.1+: LOGOFF and LOGON
 // go out pipelined with the caller's first request, whose answer carries
-// a refusal. Before 5.1 it is closed instead and retry is true (acquire
+// a refusal (a lease without a request sends nothing). Before 5.1 it is closed instead and retry is true (acquire
 // another); a session's own credentials are then a
 // FeatureNotSupportedError, as the server cannot switch users.
 func (d *Driver) ensureAuth(ctx context.Context, p *actors.Pool, conn *actors.Conn, own *AuthToken) (c *actors.Conn, retry bool, err error) {
@@ -76,10 +76,7 @@ func (d *Driver) ensureAuth(ctx context.Context, p *actors.Pool, conn *actors.Co
 		p.Release(conn)
 		return nil, true, nil
 	}
-	if err := conn.Reauthenticate(ctx, token.Tokens); err != nil {
-		p.Release(conn)
-		return nil, false, mapRequestError(err)
-	}
+	conn.Reauthenticate(token.Tokens)
 	return conn, false, nil
 }
 

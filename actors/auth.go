@@ -67,17 +67,43 @@ func (c *Conn) noteFailure(f *bolt.Failure) {
 }
 
 // Reauthenticate switches the connection to token with LOGOFF and LOGON
-// (Bolt 5.1+), written at once without waiting for the answers: the
-// requests the caller writes next are pipelined behind them. The
-// connection must be idle. When the server refuses the token, the
-// connection breaks and the requests written after LOGON are answered
-// with the LOGON's FAILURE.
-func (c *Conn) Reauthenticate(ctx context.Context, token map[string]any) error {
-	cp := maps.Clone(token)
-	c.auth.Store(&cp)
+// (Bolt 5.1+), which go out with the caller's next request, pipelined
+// before it; a lease that ends without a request sends nothing and
+// leaves the connection as it was. When the server refuses the token,
+// the connection breaks and the requests written after LOGON are
+// answered with the LOGON's FAILURE.
+func (c *Conn) Reauthenticate(token map[string]any) {
+	c.wmu.Lock()
+	c.pendingLogon = maps.Clone(token)
+	c.logonPending.Store(true)
+	c.wmu.Unlock()
+}
+
+// forgetPendingLogon drops a re-authentication that no request took out.
+func (c *Conn) forgetPendingLogon() {
+	if !c.logonPending.Load() {
+		return
+	}
+	c.wmu.Lock()
+	c.pendingLogon = nil
+	c.logonPending.Store(false)
+	c.wmu.Unlock()
+}
+
+// withPendingLogonLocked puts the pending LOGOFF and LOGON, if any, in
+// front of reqs; the caller holds wmu and writes the result.
+func (c *Conn) withPendingLogonLocked(reqs []bolt.Request, hs []streams.Handler) ([]bolt.Request, []streams.Handler) {
+	token := c.pendingLogon
+	if token == nil {
+		return reqs, hs
+	}
+	c.pendingLogon = nil
+	c.logonPending.Store(false)
+	c.auth.Store(&token)
 	c.authenticatedNow()
-	return c.Pipeline(ctx, []bolt.Request{&bolt.Logoff{}, &bolt.Logon{Auth: token}},
-		[]streams.Handler{logonHandler{c}, logonHandler{c}})
+	reqs = append([]bolt.Request{&bolt.Logoff{}, &bolt.Logon{Auth: token}}, reqs...)
+	hs = append([]streams.Handler{logonHandler{c}, logonHandler{c}}, hs...)
+	return reqs, hs
 }
 
 // ReauthenticateWait is Reauthenticate waiting for the server's verdict:

@@ -74,6 +74,10 @@ type Conn struct {
 	authAt  atomic.Uint64
 	// logonFailure is the refusal of a pipelined re-authentication.
 	logonFailure atomic.Pointer[bolt.Failure]
+	// pendingLogon is the token of a re-authentication the next write
+	// sends first (guarded by wmu); logonPending says there is one.
+	pendingLogon map[string]any
+	logonPending atomic.Bool
 	// recvTimeout is the server's connection.recv_timeout_seconds hint
 	// (0: none); awaiting says a request awaits its answer.
 	recvTimeout time.Duration
@@ -205,11 +209,13 @@ func (c *Conn) Pipeline(ctx context.Context, reqs []bolt.Request, hs []streams.H
 	return c.writeLocked(ctx, reqs, hs)
 }
 
-// writeLocked writes reqs in one flush; the caller holds wmu.
+// writeLocked writes reqs in one flush, after a pending
+// re-authentication; the caller holds wmu.
 func (c *Conn) writeLocked(ctx context.Context, reqs []bolt.Request, hs []streams.Handler) error {
 	if err := c.Err(); err != nil {
 		return err
 	}
+	reqs, hs = c.withPendingLogonLocked(reqs, hs)
 	var spanBuf [4]*telemetry.Message
 	spans := c.startSpans(ctx, reqs, spanBuf[:0])
 	c.smu.Lock()

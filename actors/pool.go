@@ -375,6 +375,7 @@ func (p *Pool) expired(c *Conn) bool {
 // or one that must authenticate again on a server that cannot, is
 // closed.
 func (p *Pool) Release(c *Conn) {
+	c.forgetPendingLogon()
 	c.lastUsed.Store(clock.Now().UnixNano())
 	c.forgetSpanParent()
 	if !c.Broken() && !c.Idle() {
