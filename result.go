@@ -73,7 +73,7 @@ func (r *Result) start(ctx context.Context, run *bolt.Run, begin *bolt.Begin, te
 	}
 	var beginH *beginHandler
 	if begin != nil {
-		beginH = &beginHandler{tx: r.tx}
+		beginH = &beginHandler{tx: r.tx, mapFailure: r.mapFailure}
 		reqs = append(reqs, begin)
 		hs = append(hs, beginH)
 	}
@@ -369,7 +369,10 @@ func (r *Result) Summary() ResultSummary {
 }
 
 // beginHandler records a failed pipelined BEGIN on its transaction.
-type beginHandler struct{ tx *ExplicitTransaction }
+type beginHandler struct {
+	tx         *ExplicitTransaction
+	mapFailure func(*bolt.Failure) error
+}
 
 func (h *beginHandler) OnRecord([]any) {}
 
@@ -379,7 +382,7 @@ func (h *beginHandler) OnSummary(resp *bolt.Response) {
 	}
 	if resp.Kind == bolt.ResponseFailure {
 		f := resp.Failure
-		h.tx.markFailed(mapFailure(&f))
+		h.tx.markFailed(h.mapFailure(&f))
 	}
 }
 
