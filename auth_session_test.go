@@ -2,7 +2,7 @@ package boltrx_test
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -12,58 +12,27 @@ import (
 	"github.com/boltrx/boltrx/e2e/boltstub"
 )
 
-func TestSessionAuthSwitchesUserWithLogoffLogon(t *testing.T) {
-	srv := boltstub.Start(t, head5+hello5+`
-C: RUN "RETURN 0" {} {}
-C: PULL {"n": 1000}
-S: SUCCESS {"fields": ["0"]}
-S: SUCCESS {}
-C: LOGOFF
-C: LOGON {"scheme": "basic", "principal": "bob", "credentials": "bobs"}
-S: SUCCESS {}
-S: SUCCESS {}
-C: RUN "RETURN 1" {} {}
-C: PULL {"n": 1000}
-S: SUCCESS {"fields": ["1"]}
-S: SUCCESS {}
-C: RUN "RETURN 2" {} {}
-C: PULL {"n": 1000}
-S: SUCCESS {"fields": ["2"]}
-S: SUCCESS {}
-`)
-	drv := newDriver(t, srv.Addr())
+// runQueryIn runs query in a new session with cfg and reads its result.
+func runQueryIn(t *testing.T, drv *boltrx.Driver, cfg boltrx.SessionConfig, query string) error {
+	t.Helper()
 	ctx := ctxT(t)
-	// The pooled connection is the driver user's; bob's session switches it.
-	first, _ := drv.NewSession(ctx, boltrx.SessionConfig{})
-	res, err := first.Run(ctx, "RETURN 0", nil)
+	sess, err := drv.NewSession(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := res.Consume(ctx); err != nil {
-		t.Fatal(err)
-	}
-	first.Close(ctx)
-	bob := boltrx.BasicAuth("bob", "bobs", "")
-	sess, _ := drv.NewSession(ctx, boltrx.SessionConfig{Auth: &bob})
-	res, err = sess.Run(ctx, "RETURN 1", nil)
+	defer sess.Close(ctx)
+	res, err := sess.Run(ctx, query, nil)
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
-	if _, err := res.Consume(ctx); err != nil {
-		t.Fatal(err)
-	}
-	// The connection stays authenticated as bob: no second LOGON.
-	res, err = sess.Run(ctx, "RETURN 2", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := res.Consume(ctx); err != nil {
-		t.Fatal(err)
-	}
-	sess.Close(ctx)
+	_, err = res.Consume(ctx)
+	return err
 }
 
-func TestNewConnectionForSessionAuthLogsOnWithItsToken(t *testing.T) {
+func TestSessionAuthOpensWithItsTokenAndSwitchesUsersWithPipelinedLogoffLogon(t *testing.T) {
+	// The session's own token authenticates the new connection; the
+	// switch back to the driver's token goes out with the next query,
+	// without waiting for the server's answers.
 	srv := boltstub.Start(t, head5+`
 C: HELLO {"user_agent": "boltrx/test", ...}
 S: SUCCESS {"server": "Neo4j/5.20.0", "connection_id": "bolt-1"}
@@ -73,63 +42,71 @@ C: RUN "RETURN 1" {} {}
 C: PULL {"n": 1000}
 S: SUCCESS {"fields": ["1"]}
 S: SUCCESS {}
-C: LOGOFF
-C: LOGON {"scheme": "basic", "principal": "neo4j", "credentials": "secret"}
-S: SUCCESS {}
-S: SUCCESS {}
 C: RUN "RETURN 2" {} {}
 C: PULL {"n": 1000}
 S: SUCCESS {"fields": ["2"]}
 S: SUCCESS {}
+C: LOGOFF
+C: LOGON {"scheme": "basic", "principal": "neo4j", "credentials": "secret"}
+C: RUN "RETURN 3" {} {}
+C: PULL {"n": 1000}
+S: SUCCESS {}
+S: SUCCESS {}
+S: SUCCESS {"fields": ["3"]}
+S: SUCCESS {}
 `)
 	drv := newDriver(t, srv.Addr())
-	ctx := ctxT(t)
 	bob := boltrx.BasicAuth("bob", "bobs", "")
-	for i, auth := range []*boltrx.AuthToken{&bob, nil} {
-		sess, _ := drv.NewSession(ctx, boltrx.SessionConfig{Auth: auth})
-		res, err := sess.Run(ctx, fmt.Sprintf("RETURN %d", i+1), nil)
-		if err != nil {
-			t.Fatal(err)
+	for i, cfg := range []boltrx.SessionConfig{{Auth: &bob}, {Auth: &bob}, {}} {
+		if err := runQueryIn(t, drv, cfg, "RETURN "+string(rune('1'+i))); err != nil {
+			t.Fatalf("query %d: %v", i+1, err)
 		}
-		if _, err := res.Consume(ctx); err != nil {
-			t.Fatal(err)
-		}
-		sess.Close(ctx)
 	}
 }
 
-func TestSessionAuthBeforeBolt51UsesADedicatedConnection(t *testing.T) {
+func TestRefusedPipelinedLogonIsTheErrorOfTheQuery(t *testing.T) {
+	srv := boltstub.Start(t, head5+hello5+`
+C: RUN "RETURN 1" {} {}
+C: PULL {"n": 1000}
+S: SUCCESS {"fields": ["1"]}
+S: SUCCESS {}
+C: LOGOFF
+C: LOGON {"scheme": "basic", "principal": "bob", "credentials": "wrong"}
+C: RUN "RETURN 2" {} {}
+C: PULL {"n": 1000}
+S: SUCCESS {}
+S: FAILURE {"code": "Neo.ClientError.Security.Unauthorized", "message": "bad credentials"}
+close
+`)
+	drv := newDriver(t, srv.Addr())
+	if err := runQueryIn(t, drv, boltrx.SessionConfig{}, "RETURN 1"); err != nil {
+		t.Fatal(err)
+	}
+	bob := boltrx.BasicAuth("bob", "wrong", "")
+	err := runQueryIn(t, drv, boltrx.SessionConfig{Auth: &bob}, "RETURN 2")
+	var ne *boltrx.Neo4jError
+	if !errors.As(err, &ne) || ne.Code != "Neo.ClientError.Security.Unauthorized" {
+		t.Fatalf("got %v, want the LOGON's Unauthorized failure", err)
+	}
+}
+
+func TestSessionAuthBeforeBolt51IsNotSupported(t *testing.T) {
 	srv := boltstub.Start(t, `
 bolt 4.4
 anytime
   C: GOODBYE
   close
 end
-connection 1
-C: HELLO {"user_agent": "boltrx/test", "scheme": "basic", "principal": "neo4j", "credentials": "secret", ...}
-S: SUCCESS {"server": "Neo4j/4.4.0", "connection_id": "bolt-1"}
-
-connection 2
 C: HELLO {"user_agent": "boltrx/test", "scheme": "basic", "principal": "bob", "credentials": "bobs", ...}
-S: SUCCESS {"server": "Neo4j/4.4.0", "connection_id": "bolt-2"}
-C: RUN "RETURN 1" {} {}
-C: PULL {"n": 1000}
-S: SUCCESS {"fields": ["1"]}
-S: SUCCESS {}
-expect close
+S: SUCCESS {"server": "Neo4j/4.4.0", "connection_id": "bolt-1"}
 `)
 	drv := newDriver(t, srv.Addr())
-	ctx := ctxT(t)
 	bob := boltrx.BasicAuth("bob", "bobs", "")
-	sess, _ := drv.NewSession(ctx, boltrx.SessionConfig{Auth: &bob})
-	res, err := sess.Run(ctx, "RETURN 1", nil)
-	if err != nil {
-		t.Fatal(err)
+	err := runQueryIn(t, drv, boltrx.SessionConfig{Auth: &bob}, "RETURN 1")
+	var fe *boltrx.FeatureNotSupportedError
+	if !errors.As(err, &fe) || fe.Feature != "session auth" {
+		t.Fatalf("got %v, want a FeatureNotSupportedError for session auth", err)
 	}
-	if _, err := res.Consume(ctx); err != nil {
-		t.Fatal(err)
-	}
-	sess.Close(ctx)
 }
 
 func TestExpiredBearerTokenIsRefreshedAndTheWorkRetried(t *testing.T) {

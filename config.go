@@ -282,7 +282,9 @@ type SessionConfig struct {
 	// BookmarkManager chains this session causally with others.
 	BookmarkManager BookmarkManager
 	// Auth authenticates this session as another user than the driver's
-	// (Bolt 5.1+); nil uses the driver's token manager.
+	// (Bolt 5.1+: the connection switches users with LOGOFF and LOGON;
+	// an older server gives a *FeatureNotSupportedError); nil uses the
+	// driver's token manager.
 	Auth *AuthToken
 	// NotificationsMinSeverity overrides the driver's setting unless it
 	// is DefaultLevel.

@@ -217,37 +217,19 @@ func (d *Driver) ConnectionPoolMetrics(address string) (ConnectionPoolMetrics, b
 		Waiting: m.Waiting, Created: m.Created, Closed: m.Closed}, true
 }
 
-// connectTokenKey marks the context of an acquisition for a session with
-// its own token (SessionConfig.Auth): a connection the pool opens for it
-// logs on with that token straight away where the server speaks LOGON
-// (5.1+), instead of with the driver's and then switching.
-type connectTokenKey struct{}
-
-// connect opens one pooled connection to address, authenticated with the
-// driver's token manager (or see connectTokenKey).
+// connect opens one connection to address for a pool, authenticated
+// with the acquisition's own token (see withConnectToken), else with the
+// driver's token manager.
 func (d *Driver) connect(ctx context.Context, address string) (*actors.Conn, error) {
-	if token, ok := ctx.Value(connectTokenKey{}).(AuthToken); ok {
-		return d.connectAs(ctx, address, d.auth, &token)
-	}
-	return d.connectWith(ctx, address, d.auth)
+	return d.connectWith(ctx, address, d.connectTokens(ctx))
 }
 
 // connectWith opens one connection to address, authenticated with the
 // token tokens supplies.
 func (d *Driver) connectWith(ctx context.Context, address string, tokens auth.TokenManager) (*actors.Conn, error) {
-	return d.connectAs(ctx, address, tokens, nil)
-}
-
-// connectAs is connectWith with, on servers that speak LOGON, session's
-// token in place of the one tokens supplies.
-func (d *Driver) connectAs(ctx context.Context, address string, tokens auth.TokenManager, session *AuthToken) (*actors.Conn, error) {
 	token, err := tokens.GetAuthToken(ctx)
 	if err != nil {
-		return nil, &ConnectivityError{Inner: fmt.Errorf("the auth token manager failed: %w", err)}
-	}
-	var logonAuth map[string]any
-	if session != nil {
-		logonAuth = session.Tokens
+		return nil, tokenManagerError(err)
 	}
 	var routing map[string]string
 	if d.target.Routing {
@@ -274,7 +256,6 @@ func (d *Driver) connectAs(ctx context.Context, address string, tokens auth.Toke
 		BoltAgent:                boltAgent,
 		Routing:                  routing,
 		Auth:                     token.Tokens,
-		LogonAuth:                logonAuth,
 		NotificationsMinSeverity: string(d.cfg.NotificationsMinSeverity),
 		NotificationsDisabled:    disabledClassifications(d.cfg.NotificationsDisabledClassifications),
 		Log:                      d.sys.Log,
@@ -286,9 +267,7 @@ func (d *Driver) connectAs(ctx context.Context, address string, tokens auth.Toke
 		var f *bolt.Failure
 		if errors.As(err, &f) {
 			nerr := newNeo4jError(f)
-			// With a session's token the failure may be that token's:
-			// the driver's token manager is not told.
-			if isSecurityError(nerr) && session == nil {
+			if isSecurityError(nerr) {
 				_, _ = tokens.HandleSecurityException(ctx, token, nerr)
 			}
 			return nil, publicServerError(nerr)
@@ -409,8 +388,14 @@ func (d *Driver) VerifyConnectivity(ctx context.Context) error {
 	return err
 }
 
-// VerifyAuthentication checks that token (the driver's own when nil) is
-// accepted by the server, on a connection of its own.
+// VerifyAuthentication checks that the server accepts token (the token
+// manager's current one when nil). It uses a connection of the pool (to a
+// reader of the system database for neo4j://): a new one authenticates
+// with token, an idle one logs on with it again (LOGOFF and LOGON). It
+// returns an *InvalidAuthenticationError wrapping the server's failure
+// when the server refused the credentials (Unauthorized, TokenExpired,
+// CredentialsExpired or Forbidden), a *FeatureNotSupportedError when the
+// server is older than Bolt 5.1, and any other failure as it is.
 func (d *Driver) VerifyAuthentication(ctx context.Context, token *AuthToken) error {
 	if err := d.checkOpen(); err != nil {
 		return err
@@ -418,19 +403,52 @@ func (d *Driver) VerifyAuthentication(ctx context.Context, token *AuthToken) err
 	if token == nil {
 		t, err := d.auth.GetAuthToken(ctx)
 		if err != nil {
-			return err
+			return tokenManagerError(err)
 		}
 		token = &t
 	}
-	address, err := d.serverAddress(ctx)
+	err := d.verifyAuthentication(ctx, token)
+	if err != nil && isAuthenticationError(err) {
+		return &InvalidAuthenticationError{Inner: err}
+	}
+	return err
+}
+
+func (d *Driver) verifyAuthentication(ctx context.Context, token *AuthToken) error {
+	address, database := d.target.Address, ""
+	if d.router != nil {
+		var err error
+		database = "system"
+		address, _, err = d.router.Select(ctx, router.Read, router.Request{Database: database, Auth: token})
+		if err != nil {
+			return routingError(err)
+		}
+	}
+	p, err := d.pool(address)
 	if err != nil {
 		return err
 	}
-	c, err := d.connectWith(ctx, address, *token)
+	conn, err := p.Acquire(withConnectToken(ctx, token))
 	if err != nil {
+		err = acquireErr(err)
+		d.routedError(address, database, err)
 		return err
 	}
-	c.Close()
+	defer p.Release(conn)
+	fresh := conn.TakeFresh()
+	switch {
+	case !conn.Caps.Logon:
+		return sessionAuthUnsupported(conn)
+	case fresh:
+		return nil // it authenticated with token a moment ago
+	}
+	if err := conn.ReauthenticateWait(ctx, token.Tokens); err != nil {
+		var f *bolt.Failure
+		if errors.As(err, &f) {
+			return publicServerError(newNeo4jError(f))
+		}
+		return connectivityError(err)
+	}
 	return nil
 }
 
@@ -504,6 +522,20 @@ func (d *Driver) serverInfoAt(ctx context.Context, address, database string) (Se
 		p.Release(c)
 		return serverInfoOf{address: c.Address, agent: c.Server, protocol: c.Version}, nil
 	}
+}
+
+// SupportsSessionAuth reports whether the server (a reader of the
+// default database for neo4j://) lets sessions use credentials of their
+// own (SessionConfig.Auth) and VerifyAuthentication check credentials:
+// servers speaking Bolt 5.1 or newer. It connects when no connection is
+// open.
+func (d *Driver) SupportsSessionAuth(ctx context.Context) (bool, error) {
+	info, err := d.GetServerInfo(ctx)
+	if err != nil {
+		return false, err
+	}
+	caps, ok := bolt.CapabilitiesFor(info.(serverInfoOf).protocol)
+	return ok && caps.Logon, nil
 }
 
 // acquireErr turns a pool error into the public kind.

@@ -54,6 +54,10 @@ type Neo4jError struct {
 	// retryable is set by the driver when a token manager handled this
 	// security failure, so that a managed transaction retries it.
 	retryable bool
+	// fedBack is set (atomically) once the failure went to the token
+	// manager: every path that sees it reports it, the manager hears of
+	// it once.
+	fedBack int32
 }
 
 // Error formats the failure as "Neo4jError: <code>: <message>".
@@ -267,6 +271,24 @@ func (e *InvalidAuthenticationError) Error() string {
 
 // Unwrap returns the server's failure.
 func (e *InvalidAuthenticationError) Unwrap() error { return e.Inner }
+
+// FeatureNotSupportedError reports that the server cannot do what was
+// asked because its protocol version lacks the feature, such as a
+// session's own credentials (SessionConfig.Auth, VerifyAuthentication)
+// before Bolt 5.1.
+type FeatureNotSupportedError struct {
+	// Server is the address of the server.
+	Server string
+	// Feature names what is missing, e.g. "session auth".
+	Feature string
+	// Reason says why, and what to do instead.
+	Reason string
+}
+
+// Error implements error.
+func (e *FeatureNotSupportedError) Error() string {
+	return "FeatureNotSupportedError: the server " + e.Server + " does not support " + e.Feature + ": " + e.Reason
+}
 
 // ConnectivityError reports that the driver could not reach a server or
 // lost the connection (the Neo4j drivers call these ServiceUnavailable

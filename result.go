@@ -64,9 +64,10 @@ func (r *Result) start(ctx context.Context, run *bolt.Run, begin *bolt.Begin, te
 	r.stream = streams.New(r.conn, streams.Options{
 		FetchSize:    fetchSize,
 		MaxFetchSize: maxFetchSize,
-		MapFailure:   mapFailure,
+		MapFailure:   r.mapFailure,
 		MapConnError: func(err error) error { return connectivityError(err) },
 		MapRefusal:   r.refusal,
+		Earlier:      r.earlierFailure,
 		OnDone:       r.onStreamDone,
 		SpanContext:  ctx,
 		// Next hands records out one by one from the batches it takes:
@@ -87,7 +88,7 @@ func (r *Result) start(ctx context.Context, run *bolt.Run, begin *bolt.Begin, te
 	}
 	var beginH *beginHandler
 	if begin != nil {
-		beginH = &beginHandler{tx: r.tx, stream: r.stream}
+		beginH = &beginHandler{tx: r.tx, stream: r.stream, mapFailure: r.mapFailure}
 		reqs = append(reqs, begin)
 		hs = append(hs, beginH)
 	}
@@ -103,6 +104,28 @@ func (r *Result) start(ctx context.Context, run *bolt.Run, begin *bolt.Begin, te
 		return mapRequestError(err)
 	}
 	return nil
+}
+
+// mapFailure maps a FAILURE of the result's requests. A security failure
+// goes to the token manager first, so that the error the caller sees is
+// retryable when the manager handled it.
+func (r *Result) mapFailure(f *bolt.Failure) error {
+	err := mapFailure(f)
+	if r.session.cfg.Auth == nil {
+		r.session.driver.securityFeedback(context.Background(), r.conn.Auth(), err)
+	}
+	return err
+}
+
+// earlierFailure is the failure of the transaction the result runs in
+// (its pipelined BEGIN, or an earlier query), nil for auto-commit.
+func (r *Result) earlierFailure() error {
+	if r.tx == nil {
+		return nil
+	}
+	r.tx.mu.Lock()
+	defer r.tx.mu.Unlock()
+	return r.tx.failed
 }
 
 // onStreamDone runs on the connection's reader goroutine once the server
@@ -433,8 +456,9 @@ func (r *Result) Summary() ResultSummary {
 // RUN: a failure fails the transaction and is what that RUN's result
 // reports (the server ignores the RUN and PULL after it).
 type beginHandler struct {
-	tx     *ExplicitTransaction
-	stream *streams.Stream
+	tx         *ExplicitTransaction
+	stream     *streams.Stream
+	mapFailure func(*bolt.Failure) error
 }
 
 func (h *beginHandler) OnRecord([]any) {}
@@ -445,7 +469,7 @@ func (h *beginHandler) OnSummary(resp *bolt.Response) {
 	}
 	if resp.Kind == bolt.ResponseFailure {
 		f := resp.Failure
-		err := mapFailure(&f)
+		err := h.mapFailure(&f)
 		h.tx.markFailed(err)
 		h.stream.EarlierFailure(err)
 	}

@@ -5,9 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
+	"github.com/boltrx/boltrx/actors"
 	"github.com/boltrx/boltrx/bolt"
+	"github.com/boltrx/boltrx/internal/clock"
 	"github.com/boltrx/boltrx/router"
 	"github.com/boltrx/boltrx/streams"
 	"github.com/boltrx/boltrx/telemetry"
@@ -29,6 +32,7 @@ func (d *Driver) startRouter() {
 		Fetch:         d.fetchRoutingTable,
 		IsFatal:       isFatalRoutingError,
 		Load:          d.inUse,
+		Now:           clock.Now,
 		Log:           d.sys.Log,
 	})
 }
@@ -50,7 +54,8 @@ func (d *Driver) inUse(address string) int {
 func isFatalRoutingError(err error) bool {
 	var ne *Neo4jError
 	if !errors.As(err, &ne) {
-		return errors.Is(err, ErrUsage)
+		var fe *FeatureNotSupportedError
+		return errors.Is(err, ErrUsage) || errors.As(err, &fe)
 	}
 	switch ne.Code {
 	case "Neo.ClientError.Database.DatabaseNotFound",
@@ -87,9 +92,23 @@ func (d *Driver) fetchRoutingTableFrom(ctx context.Context, address string, req 
 	if err != nil {
 		return nil, err
 	}
-	conn, err := p.Acquire(ctx)
-	if err != nil {
-		return nil, acquireErr(err)
+	own, _ := req.Auth.(*AuthToken)
+	ctx = withConnectToken(ctx, own)
+	var conn *actors.Conn
+	for {
+		c, err := p.Acquire(ctx)
+		if err != nil {
+			return nil, acquireErr(err)
+		}
+		c, retry, err := d.ensureAuth(ctx, p, c, own)
+		if retry {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		conn = c
+		break
 	}
 	defer p.Release(conn)
 	setOperationServer(telemetry.OperationFrom(ctx), conn)
@@ -194,27 +213,11 @@ func (d *Driver) routedError(address, database string, err error) {
 	}
 }
 
-// authFailure maps a refused re-authentication; a failure of the
-// driver's own token (managed) goes to its token manager first.
-func (d *Driver) authFailure(ctx context.Context, token AuthToken, err error, managed bool) error {
-	var f *bolt.Failure
-	if !errors.As(err, &f) {
-		return connectivityError(err)
-	}
-	ne := newNeo4jError(f)
-	if managed && isSecurityError(ne) {
-		if handled, _ := d.auth.HandleSecurityException(ctx, token, ne); handled {
-			ne.markRetryable()
-		}
-	}
-	return publicServerError(ne)
-}
-
 // securityFeedback gives a security failure of work on conn to the token
 // manager; a failure it handled (a rotated token) becomes retryable.
 func (d *Driver) securityFeedback(ctx context.Context, token map[string]any, err error) {
 	var ne *Neo4jError
-	if err == nil || !errors.As(err, &ne) || !isSecurityError(ne) {
+	if err == nil || !errors.As(err, &ne) || !isSecurityError(ne) || !atomic.CompareAndSwapInt32(&ne.fedBack, 0, 1) {
 		return
 	}
 	if handled, _ := d.auth.HandleSecurityException(ctx, AuthToken{Tokens: token}, ne); handled {
@@ -227,8 +230,9 @@ func (d *Driver) securityFeedback(ctx context.Context, token map[string]any, err
 func routingError(err error) error {
 	var ue *router.UnavailableError
 	var ne *Neo4jError
+	var fe *FeatureNotSupportedError
 	switch {
-	case errors.As(err, &ne), errors.Is(err, ErrUsage):
+	case errors.As(err, &ne), errors.Is(err, ErrUsage), errors.As(err, &fe):
 		return err
 	case errors.As(err, &ue), errors.Is(err, router.ErrNoServers), errors.Is(err, router.ErrNoRouters):
 		return &ConnectivityError{Inner: fmt.Errorf("no server is available: %w", err)}

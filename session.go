@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"fmt"
 	"net"
 	"slices"
 	"strconv"
@@ -261,7 +260,7 @@ func (s *Session) LastBookmarks() Bookmarks {
 func (s *Session) acquire(ctx context.Context, bms Bookmarks) (*actors.Pool, *actors.Conn, string, error) {
 	r := s.driver.router
 	if r == nil {
-		return s.acquireFrom(ctx, s.driver.target.Address, s.database())
+		return s.acquireFrom(ctx, s.driver.target.Address, s.database(), nil)
 	}
 	mode := router.Write
 	if s.cfg.AccessMode == AccessModeRead {
@@ -271,6 +270,7 @@ func (s *Session) acquire(ctx context.Context, bms Bookmarks) (*actors.Pool, *ac
 		Database:         s.database(),
 		ImpersonatedUser: s.cfg.ImpersonatedUser,
 		Bookmarks:        bms,
+		Auth:             s.cfg.Auth,
 	}
 	if s.cfg.BookmarkManager != nil {
 		req.BookmarksFor = func(ctx context.Context) ([]string, error) {
@@ -300,7 +300,17 @@ func (s *Session) acquire(ctx context.Context, bms Bookmarks) (*actors.Pool, *ac
 			// Selected again after a refresh: nothing left to try.
 			return nil, nil, "", err
 		}
-		p, c, _, err := s.acquireFrom(ctx, address, database)
+		var unconfirmed func(*actors.Conn) bool
+		if guess {
+			unconfirmed = func(c *actors.Conn) bool { return !s.serverResolvesHome(c) }
+		}
+		p, c, _, err := s.acquireFrom(ctx, address, database, unconfirmed)
+		if errors.Is(err, errGuessUnconfirmed) {
+			// The cached name was a guess the server cannot confirm:
+			// resolve the home database for this session.
+			guess, req.RefreshHome = false, true
+			continue
+		}
 		if err != nil {
 			if !unreachable(ctx, err) || !hasOther(r, database, mode, address) {
 				return nil, nil, "", err
@@ -311,13 +321,6 @@ func (s *Session) acquire(ctx context.Context, bms Bookmarks) (*actors.Pool, *ac
 				failed = make(map[string]error)
 			}
 			failed[address] = err
-			continue
-		}
-		if guess && !s.serverResolvesHome(c) {
-			// The cached name was a guess the server cannot confirm:
-			// resolve the home database for this session.
-			p.Release(c)
-			guess, req.RefreshHome = false, true
 			continue
 		}
 		if resolve {
@@ -356,7 +359,10 @@ func hasOther(r *router.Router, database string, mode router.AccessMode, address
 
 // acquireFrom leases an authenticated connection to address for work in
 // database.
-func (s *Session) acquireFrom(ctx context.Context, address, database string) (*actors.Pool, *actors.Conn, string, error) {
+// errGuessUnconfirmed: the connection cannot confirm a guessed home database.
+var errGuessUnconfirmed = errors.New("boltrx: the server does not resolve the home database")
+
+func (s *Session) acquireFrom(ctx context.Context, address, database string, reject func(*actors.Conn) bool) (*actors.Pool, *actors.Conn, string, error) {
 	if op := telemetry.OperationFrom(ctx); op != nil && database != "" {
 		op.SetDatabase(database)
 	}
@@ -364,16 +370,17 @@ func (s *Session) acquireFrom(ctx context.Context, address, database string) (*a
 	if err != nil {
 		return nil, nil, "", err
 	}
-	actx := ctx
-	if s.cfg.Auth != nil {
-		actx = context.WithValue(ctx, connectTokenKey{}, *s.cfg.Auth)
-	}
+	actx := withConnectToken(ctx, s.cfg.Auth)
 	for {
 		c, err := p.Acquire(actx)
 		if err != nil {
 			err = acquireErr(err)
 			s.driver.routedError(address, database, err)
 			return nil, nil, "", err
+		}
+		if reject != nil && reject(c) {
+			p.Release(c)
+			return nil, nil, "", errGuessUnconfirmed
 		}
 		c, retry, err := s.ensureAuth(ctx, p, c, address)
 		if retry {
@@ -388,44 +395,9 @@ func (s *Session) acquireFrom(ctx context.Context, address, database string) (*a
 
 // ensureAuth makes sure conn is authenticated with the session's token
 // (SessionConfig.Auth), or else with the token manager's current one
-// (rotated credentials): on Bolt 5.1+ by LOGOFF and LOGON on the same
-// connection; before, a rotated driver token closes the connection
-// (retry: the pool opens one with the new token) and a session token gets
-// a dedicated connection, closed after use.
-func (s *Session) ensureAuth(ctx context.Context, p *actors.Pool, conn *actors.Conn, address string) (*actors.Conn, bool, error) {
-	var token AuthToken
-	if s.cfg.Auth != nil {
-		token = *s.cfg.Auth
-	} else {
-		t, err := s.driver.auth.GetAuthToken(ctx)
-		if err != nil {
-			p.Release(conn)
-			return nil, false, &ConnectivityError{Inner: fmt.Errorf("the auth token manager failed: %w", err)}
-		}
-		token = t
-	}
-	if conn.AuthMatches(token.Tokens) {
-		return conn, false, nil
-	}
-	if conn.Caps.Logon {
-		if err := conn.Reauthenticate(ctx, token.Tokens); err != nil {
-			p.Release(conn)
-			return nil, false, s.driver.authFailure(ctx, token, err, s.cfg.Auth == nil)
-		}
-		return conn, false, nil
-	}
-	if s.cfg.Auth == nil {
-		conn.Interrupt(errors.New("boltrx: the auth token changed; the server cannot re-authenticate (Bolt < 5.1)"))
-		p.Release(conn)
-		return nil, true, nil
-	}
-	p.Release(conn)
-	dedicated, err := s.driver.connectWith(ctx, address, token)
-	if err != nil {
-		return nil, false, err
-	}
-	dedicated.Dedicated = true
-	return dedicated, false, nil
+// (see Driver.ensureAuth).
+func (s *Session) ensureAuth(ctx context.Context, p *actors.Pool, conn *actors.Conn, _ string) (*actors.Conn, bool, error) {
+	return s.driver.ensureAuth(ctx, p, conn, s.cfg.Auth)
 }
 
 // database is the database the session's work runs in: the configured
@@ -670,6 +642,9 @@ func (s *Session) beginTx(ctx context.Context, lazy bool, api int64, configurers
 	if err != nil {
 		err = tx.mapError(err)
 		s.driver.routedError(conn.Address, database, err)
+		if s.cfg.Auth == nil {
+			s.driver.securityFeedback(ctx, conn.Auth(), err)
+		}
 		tx.release()
 		s.abandon()
 		return nil, err

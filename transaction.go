@@ -223,7 +223,7 @@ func (tx *ExplicitTransaction) Rollback(ctx context.Context) error {
 		err = tx.mapError(err)
 	}
 	tx.pendingBegin, tx.pendingTelemetry = nil, nil
-	tx.end(ctx, "")
+	tx.endWith(ctx, "", err)
 	return err
 }
 

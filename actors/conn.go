@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/boltrx/boltrx/bolt"
+	"github.com/boltrx/boltrx/internal/clock"
 	"github.com/boltrx/boltrx/streams"
 	"github.com/boltrx/boltrx/telemetry"
 )
@@ -44,9 +45,6 @@ type Conn struct {
 	Hints    bolt.Hints // HELLO's connection hints
 	Created  time.Time
 	AuthUser string // principal of the token the connection authenticated with ("" = none)
-	// Dedicated connections belong to one session (its own credentials on
-	// a server without LOGON): they are closed after use, never pooled.
-	Dedicated bool
 
 	netConn net.Conn
 	fe      *bolt.Frontend
@@ -73,6 +71,19 @@ type Conn struct {
 	leasedAt time.Time       // guarded by the pool's lock
 
 	auth atomic.Pointer[authState] // the token the connection is authenticated with
+	// fresh: opened by the acquisition that holds it (see TakeFresh).
+	fresh atomic.Bool
+	// authGen is the pool's count of AuthorizationExpired failures (nil
+	// outside a pool); authAt its value when the connection last
+	// authenticated (see AuthStale).
+	authGen *atomic.Uint64
+	authAt  atomic.Uint64
+	// logonFailure is the refusal of a pipelined re-authentication.
+	logonFailure atomic.Pointer[bolt.Failure]
+	// pendingLogon is the token of a re-authentication the next write
+	// sends first (guarded by wmu); logonPending says there is one.
+	pendingLogon map[string]any
+	logonPending atomic.Bool
 	// recvTimeout is the server's connection.recv_timeout_seconds hint
 	// (0: none); awaiting says a request awaits its answer.
 	recvTimeout time.Duration
@@ -101,7 +112,7 @@ func newConn(address string, netConn net.Conn, caps *bolt.Capabilities, log *slo
 		Address:    address,
 		Version:    caps.Version,
 		Caps:       caps,
-		Created:    time.Now(),
+		Created:    clock.Now(),
 		netConn:    netConn,
 		fe:         nil, // set below: reads go through the stall guard
 		log:        log,
@@ -206,11 +217,13 @@ func (c *Conn) Pipeline(ctx context.Context, reqs []bolt.Request, hs []streams.H
 	return c.writeLocked(ctx, reqs, hs)
 }
 
-// writeLocked writes reqs in one flush; the caller holds wmu.
+// writeLocked writes reqs in one flush, after a pending
+// re-authentication; the caller holds wmu.
 func (c *Conn) writeLocked(ctx context.Context, reqs []bolt.Request, hs []streams.Handler) error {
 	if err := c.Err(); err != nil {
 		return err
 	}
+	reqs, hs = c.withPendingLogonLocked(reqs, hs)
 	var spanBuf [4]*telemetry.Message
 	spans := c.startSpans(ctx, reqs, spanBuf[:0])
 	c.smu.Lock()
@@ -430,8 +443,15 @@ func (c *Conn) fail(err error) {
 	c.pending, c.head = nil, 0
 	c.smu.Unlock()
 	_ = c.netConn.Close()
+	refused := c.logonFailureOf()
 	for _, pr := range waiting {
 		c.endRequest(pr, nil, err)
+		if refused != nil {
+			// Pipelined behind a LOGON the server refused: that is
+			// why they fail.
+			pr.h.OnSummary(&bolt.Response{Kind: bolt.ResponseFailure, Failure: *refused})
+			continue
+		}
 		pr.h.OnConnError(err)
 	}
 	if c.onBroken != nil && !errors.Is(err, ErrConnectionClosed) {
@@ -476,6 +496,9 @@ func (c *Conn) readLoop() {
 			h.OnRecord(resp.Record.Values)
 			resp.Record.Values = nil
 			continue
+		}
+		if resp.Kind == bolt.ResponseFailure {
+			c.noteFailure(&resp.Failure)
 		}
 		answered := c.pending[c.head]
 		if answered.run == c.runs && answered.run != 0 && resp.Kind == bolt.ResponseSuccess && resp.Success.Has(bolt.KeyQid) {

@@ -32,10 +32,6 @@ type ConnectConfig struct {
 	Routing map[string]string
 	// Auth is the token's map (scheme, principal, credentials, ...).
 	Auth map[string]any
-	// LogonAuth, when not nil, replaces Auth on servers that speak LOGON
-	// (5.1+): a connection opened for a session with its own token logs
-	// on with it at once. Older servers get Auth in HELLO.
-	LogonAuth map[string]any
 	// Notification filters sent in HELLO (5.2+); empty = server default.
 	NotificationsMinSeverity string
 	NotificationsDisabled    []string
@@ -83,9 +79,6 @@ func Connect(ctx context.Context, address string, cfg ConnectConfig) (*Conn, err
 		_ = netConn.Close()
 		return nil, &IOError{Address: address, Op: "handshake", Err: fmt.Errorf("server chose unsupported version %v", result.Version)}
 	}
-	if caps.Logon && cfg.LogonAuth != nil {
-		cfg.Auth = cfg.LogonAuth
-	}
 	c := newConn(address, netConn, caps, log, cfg.LogMessages, cfg.Telemetry)
 	if p, ok := cfg.Auth["principal"].(string); ok {
 		c.AuthUser = p
@@ -96,6 +89,7 @@ func Connect(ctx context.Context, address string, cfg ConnectConfig) (*Conn, err
 		return nil, err
 	}
 	c.recvTimeout = time.Duration(c.Hints.RecvTimeoutSeconds) * time.Second
+	c.fresh.Store(true)
 	c.start()
 	return c, nil
 }

@@ -6,10 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/boltrx/boltrx/bolt"
+	"github.com/boltrx/boltrx/internal/clock"
 	"github.com/boltrx/boltrx/telemetry"
 )
 
@@ -80,6 +82,10 @@ type Pool struct {
 	closed  bool
 	created int64
 	dropped int64
+
+	// authGen counts the AuthorizationExpired failures of the pool's
+	// connections (see Conn.AuthStale).
+	authGen atomic.Uint64
 }
 
 type waiter struct {
@@ -218,7 +224,7 @@ func (p *Pool) tryAcquire() (*Conn, bool, *waiter, error) {
 		p.idle[n-1] = nil
 		p.idle = p.idle[:n-1]
 		p.countIdle(-1)
-		if c.Broken() || p.expired(c) {
+		if c.Broken() || p.expired(c) || p.reauthImpossible(c) {
 			p.dropLocked(c)
 			continue
 		}
@@ -324,6 +330,8 @@ func (p *Pool) open(ctx context.Context) (*Conn, error) {
 	p.leaseLocked(c)
 	p.created++
 	p.mu.Unlock()
+	c.authGen = &p.authGen
+	c.authenticatedNow()
 	c.onBroken = p.connBroken
 	// The connection's actor must exist before the connection is used:
 	// releasing it goes through the actor.
@@ -341,7 +349,7 @@ func (p *Pool) open(ctx context.Context) (*Conn, error) {
 // alive checks a connection that sat idle past the liveness timeout with
 // a RESET; a dead one is dropped and false returned.
 func (p *Pool) alive(ctx context.Context, c *Conn) bool {
-	if p.cfg.LivenessCheckTimeout < 0 || time.Since(time.Unix(0, c.lastUsed.Load())) <= p.cfg.LivenessCheckTimeout {
+	if p.cfg.LivenessCheckTimeout < 0 || clock.Since(time.Unix(0, c.lastUsed.Load())) <= p.cfg.LivenessCheckTimeout {
 		return true
 	}
 	if _, err := c.Call(ctx, &bolt.Reset{}); err == nil {
@@ -351,19 +359,24 @@ func (p *Pool) alive(ctx context.Context, c *Conn) bool {
 	return false
 }
 
+// reauthImpossible reports a connection that must authenticate again
+// (AuthStale) on a server that cannot re-authenticate (before Bolt 5.1):
+// it is closed instead.
+func (p *Pool) reauthImpossible(c *Conn) bool {
+	return !c.Caps.Logon && c.AuthStale()
+}
+
 func (p *Pool) expired(c *Conn) bool {
-	return p.cfg.MaxLifetime > 0 && time.Since(c.Created) > p.cfg.MaxLifetime
+	return p.cfg.MaxLifetime > 0 && clock.Since(c.Created) > p.cfg.MaxLifetime
 }
 
 // Release gives a connection back. A connection that is not READY with
-// nothing pending is RESET first by its actor; a broken or expired one is
+// nothing pending is RESET first by its actor; a broken or expired one,
+// or one that must authenticate again on a server that cannot, is
 // closed.
 func (p *Pool) Release(c *Conn) {
-	if c.Dedicated {
-		c.CloseNoWait() // Release may run on c's own reader goroutine
-		return
-	}
-	c.lastUsed.Store(time.Now().UnixNano())
+	c.forgetPendingLogon()
+	c.lastUsed.Store(clock.Now().UnixNano())
 	c.forgetSpanParent()
 	if !c.Broken() && !c.Idle() {
 		if pid := c.pid.Load(); pid != nil {
@@ -378,7 +391,7 @@ func (p *Pool) Release(c *Conn) {
 func (p *Pool) putBack(c *Conn) {
 	p.mu.Lock()
 	p.unleaseLocked(c)
-	if p.closed || c.Broken() || p.expired(c) {
+	if p.closed || c.Broken() || p.expired(c) || p.reauthImpossible(c) {
 		p.dropLocked(c)
 		p.passDialLocked()
 		p.mu.Unlock()

@@ -4,6 +4,8 @@ import (
 	"context"
 	"slices"
 	"time"
+
+	"github.com/boltrx/boltrx/internal/clock"
 )
 
 // cachingManager keeps the token a provider returned until it expires or
@@ -27,7 +29,7 @@ type cachingManager struct {
 func newCachingManager(handledCodes ...string) *cachingManager {
 	return &cachingManager{
 		handledCodes: handledCodes,
-		now:          time.Now,
+		now:          clock.Now,
 		lock:         make(chan struct{}, 1),
 	}
 }

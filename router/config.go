@@ -49,6 +49,9 @@ type Request struct {
 	// User is the authenticated principal; with ImpersonatedUser it keys
 	// the home-database cache.
 	User string
+	// Auth is the caller's own credentials (a session's), which the
+	// router passes to Fetch untouched; nil: the driver's.
+	Auth any
 	// RefreshHome, for Database "", ignores the cached home database and
 	// asks a router again (the answer replaces the cached name). A driver
 	// that resolves the home database per session, as servers without

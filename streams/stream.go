@@ -73,6 +73,11 @@ type Options struct {
 	// batch then does not send the next PULL by itself; the consumer
 	// reports what it still holds with Held as it reads.
 	HeldByConsumer bool
+	// Earlier returns the failure of a request pipelined before the RUN
+	// (a transaction's BEGIN), or nil. When the RUN or a PULL is ignored
+	// or the connection breaks after such a failure, the consumer sees it
+	// instead: it is why the stream failed. nil: none.
+	Earlier func() error
 	// SpanContext is the context whose trace span the stream's later
 	// requests (PULL, DISCARD) belong to; nil: none. The connection reads
 	// it through the handlers' SpanContext method.
@@ -199,12 +204,14 @@ func (s *Stream) EarlierFailure(err error) {
 // ignoredLocked records that the server ignored one of the stream's
 // requests: the earlier failure, when one is known, is the stream's error
 // even if the consumer cancelled it meanwhile.
-func (s *Stream) ignoredLocked() {
+// otherwise is the error to record when no earlier failure is known
+// (ignoredError's, read before locking).
+func (s *Stream) ignoredLocked(otherwise error) {
 	switch {
 	case s.earlier != nil && (s.err == nil || s.cancelled):
 		s.err = s.earlier
 	case s.err == nil:
-		s.err = ErrIgnored
+		s.err = otherwise
 	}
 }
 
@@ -554,10 +561,36 @@ func (s *Stream) mapFailure(f *bolt.Failure) error {
 }
 
 func (s *Stream) mapConnError(err error) error {
+	s.mu.Lock()
+	known := s.earlier
+	s.mu.Unlock()
+	if known != nil {
+		return known
+	}
+	if e := s.earlierFromOption(); e != nil {
+		return e
+	}
 	if s.opts.MapConnError != nil {
 		return s.opts.MapConnError(err)
 	}
 	return err
+}
+
+// ignoredError is the error of an ignored request: the earlier failure
+// that made the server ignore it, when known.
+func (s *Stream) ignoredError() error {
+	if e := s.earlierFromOption(); e != nil {
+		return e
+	}
+	return ErrIgnored
+}
+
+// earlierFromOption asks Options.Earlier for an earlier failure.
+func (s *Stream) earlierFromOption() error {
+	if s.opts.Earlier == nil {
+		return nil
+	}
+	return s.opts.Earlier()
 }
 
 // runHandler handles the answer to the stream's RUN.
@@ -575,6 +608,10 @@ func (h *runHandler) OnRecord([]any) {}
 
 func (h *runHandler) OnSummary(resp *bolt.Response) {
 	s := (*Stream)(h)
+	var ignored error // read before locking: Earlier may take other locks
+	if resp.Kind != bolt.ResponseSuccess && resp.Kind != bolt.ResponseFailure {
+		ignored = s.ignoredError()
+	}
 	s.mu.Lock()
 	s.pending--
 	switch resp.Kind {
@@ -601,7 +638,7 @@ func (h *runHandler) OnSummary(resp *bolt.Response) {
 			s.err = s.mapFailure(&resp.Failure)
 		}
 	default:
-		s.ignoredLocked()
+		s.ignoredLocked(ignored)
 	}
 	s.finishLocked()
 	s.mu.Unlock()
@@ -642,6 +679,10 @@ func (h *pullHandler) OnRecord(values []any) {
 
 func (h *pullHandler) OnSummary(resp *bolt.Response) {
 	s := (*Stream)(h)
+	var ignored error // read before locking: Earlier may take other locks
+	if resp.Kind != bolt.ResponseSuccess && resp.Kind != bolt.ResponseFailure {
+		ignored = s.ignoredError()
+	}
 	s.mu.Lock()
 	s.pending--
 	s.pullInFlight = false
@@ -675,7 +716,7 @@ func (h *pullHandler) OnSummary(resp *bolt.Response) {
 		// consumer, then the error.
 		s.finishLocked()
 	default:
-		s.ignoredLocked()
+		s.ignoredLocked(ignored)
 		s.finishLocked()
 	}
 	wake := s.waiting || s.finished

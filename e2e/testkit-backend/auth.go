@@ -8,6 +8,7 @@ import (
 
 	"github.com/boltrx/boltrx"
 	"github.com/boltrx/boltrx/auth"
+	"github.com/boltrx/boltrx/internal/clock"
 )
 
 // authTokenFields are the fields of testkit's AuthorizationToken.
@@ -165,7 +166,7 @@ func bearerTokenProvider(managerID string, calls *callbackHub) func(context.Cont
 		if te.ExpiresInMs == nil {
 			return token, nil, nil
 		}
-		expires := time.Now().Add(time.Duration(*te.ExpiresInMs) * time.Millisecond)
+		expires := clock.Now().Add(time.Duration(*te.ExpiresInMs) * time.Millisecond)
 		return token, &expires, nil
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/boltrx/boltrx"
 	"github.com/boltrx/boltrx/auth"
+	"github.com/boltrx/boltrx/internal/clock"
 )
 
 // closeTimeout bounds closing the drivers a test left open when its
@@ -47,6 +48,8 @@ type backend struct {
 	bookmarkManagers map[string]boltrx.BookmarkManager
 	tokenManagers    map[string]auth.TokenManager
 	certProviders    map[string]*certProvider
+
+	fakeTime *clock.Fake // the driver's clock while a test fakes time
 }
 
 // options are the backend's command-line settings that change how
@@ -190,6 +193,9 @@ func answeredWithCallbacks(name string) bool {
 // closeAll closes the drivers a test left open, so that their
 // connections and goroutines do not outlive the test.
 func (b *backend) closeAll() {
+	if b.fakeTime != nil {
+		clock.Uninstall()
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), closeTimeout)
 	defer cancel()
 	for id, d := range b.drivers {

@@ -6,8 +6,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/boltrx/boltrx/e2e/boltstub"
+	"github.com/boltrx/boltrx/internal/clock"
 )
 
 func TestFeaturesStartTestAndUnknownRequests(t *testing.T) {
@@ -17,7 +19,7 @@ func TestFeaturesStartTestAndUnknownRequests(t *testing.T) {
 	f := startBackend(t)
 	var list []string
 	f.expect("FeatureList", "GetFeatures", nil).field(t, "features", &list)
-	if !slices.Contains(list, "Feature:API:Driver.ExecuteQuery") || slices.Contains(list, "Backend:MockTime") {
+	if !slices.Contains(list, "Feature:API:Driver.ExecuteQuery") || !slices.Contains(list, "Backend:MockTime") {
 		t.Errorf("features = %v", list)
 	}
 
@@ -35,9 +37,24 @@ func TestFeaturesStartTestAndUnknownRequests(t *testing.T) {
 		t.Errorf("msg %q", msg)
 	}
 	f.expect("BackendError", "SessionRun", map[string]any{"sessionId": "404", "cypher": "RETURN 1"})
-	f.expect("BackendError", "FakeTimeInstall", nil)
+	f.expect("BackendError", "GetConnectionPoolMetrics", map[string]any{"driverId": "1", "address": "x:1"})
+	f.expect("BackendError", "FakeTimeTick", map[string]any{"incrementMs": 1})
 	// The connection still serves requests after those errors.
 	f.expect("FeatureList", "GetFeatures", nil)
+}
+
+func TestFakeTimeMovesTheDriversClock(t *testing.T) {
+	f := startBackend(t)
+	f.expect("FakeTimeAck", "FakeTimeInstall", nil)
+	start := clock.Now()
+	f.expect("FakeTimeAck", "FakeTimeTick", map[string]any{"incrementMs": 60000})
+	if got := clock.Since(start); got != time.Minute {
+		t.Errorf("the clock moved %v, want 1m", got)
+	}
+	f.expect("FakeTimeAck", "FakeTimeUninstall", nil)
+	if d := time.Since(clock.Now()); d < 0 || d > time.Minute {
+		t.Errorf("after FakeTimeUninstall the clock is %v off", d)
+	}
 }
 
 func TestNewDriverReportsUsageErrors(t *testing.T) {

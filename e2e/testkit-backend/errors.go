@@ -154,6 +154,9 @@ func errorTypeName(err error) string {
 		return connectivityErrorName(err)
 	case *boltrx.UsageError:
 		return "UsageError"
+	case *boltrx.FeatureNotSupportedError:
+		// The name testkit expects for TEST_DRIVER_NAME=go.
+		return "feature not supported"
 	case *valueError:
 		return "ValueError"
 	case *resultFailedError:
@@ -166,6 +169,7 @@ func errorTypeName(err error) string {
 		ie  *boltrx.InvalidAuthenticationError
 		ce  *boltrx.ConnectivityError
 		ue  *boltrx.UsageError
+		fe  *boltrx.FeatureNotSupportedError
 	)
 	switch {
 	case errors.As(err, &tel):
@@ -180,6 +184,8 @@ func errorTypeName(err error) string {
 		return connectivityErrorName(err)
 	case errors.As(err, &ue):
 		return "UsageError"
+	case errors.As(err, &fe):
+		return "feature not supported"
 	}
 	name := reflect.TypeOf(err).String()
 	return strings.TrimPrefix(name, "*")

@@ -16,19 +16,13 @@ package main
 //
 // Left out, with the reason:
 //
-//   - Feature:API:Driver.SupportsSessionAuth: no such Driver method.
 //   - Feature:API:SSLSchemes: boltrx supports the +s/+ssc schemes, but
 //     testkit adds this feature itself for TEST_DRIVER_NAME=go and fails
 //     when the backend lists it.
 //   - Feature:TLS:1.1: boltrx's TLS settings require TLS 1.2 or newer.
-//   - Optimization:MinimalVerifyAuthentication: VerifyAuthentication opens
-//     a connection of its own.
-//   - AuthorizationExpiredTreatment: the driver does not act on
-//     Neo.ClientError.Security.AuthorizationExpired for other connections.
 //   - Detail:DefaultSecurityConfigValueEquality: a TLSConfig together with
 //     a +s/+ssc scheme is refused whatever its values.
 //   - Detail:NumberIsNumber: Go tells integers and floats apart.
-//   - Backend:MockTime: boltrx has no replaceable clock.
 //   - Feature:Bolt:4.1, Feature:Bolt:4.2: the handshake's four proposals
 //     are manifest v1, 5.8-5.0, 4.4-4.0 and 3.0 (neo4j-go-driver v6 also
 //     leaves 4.1 out): a server that reads no version ranges (testkit's
@@ -48,6 +42,7 @@ var features = []string{
 	"Feature:API:Driver.ExecuteQuery:WithAuth",
 	"Feature:API:Driver:GetServerInfo",
 	"Feature:API:Driver.IsEncrypted",
+	"Feature:API:Driver.SupportsSessionAuth",
 	"Feature:API:Driver:NotificationsConfig",
 	"Feature:API:Driver.VerifyAuthentication",
 	"Feature:API:Driver.VerifyConnectivity",
@@ -85,6 +80,7 @@ var features = []string{
 	"Feature:TLS:1.3",
 
 	// Optimizations.
+	"AuthorizationExpiredTreatment",
 	"Optimization:AuthPipelining",
 	"Optimization:ConnectionReuse",
 	"Optimization:EagerTransactionBegin",
@@ -92,13 +88,16 @@ var features = []string{
 	"Optimization:ImplicitDefaultArguments",
 	"Optimization:MinimalBookmarksSet",
 	"Optimization:MinimalResets",
+	"Optimization:MinimalVerifyAuthentication",
 	"Optimization:PullPipelining",
 	"Optimization:ResultListFetchAll",
 
 	// Implementation details.
 	"Detail:ClosedDriverIsEncrypted",
 
-	// Backend hooks: Driver.RoutingTable and Driver.UpdateRoutingTable.
+	// Backend hooks: Driver.RoutingTable and Driver.UpdateRoutingTable;
+	// fake time through package internal/clock.
+	"Backend:MockTime",
 	"Backend:RTFetch",
 	"Backend:RTForceUpdate",
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/boltrx/boltrx"
 	"github.com/boltrx/boltrx/auth"
+	"github.com/boltrx/boltrx/internal/clock"
 )
 
 // handler serves one kind of request. It returns the response's name and
@@ -73,9 +74,9 @@ func init() {
 		"GetRoutingTable":          getRoutingTable,
 		"ForcedRoutingTableUpdate": forcedRoutingTableUpdate,
 		"GetConnectionPoolMetrics": getConnectionPoolMetrics,
-		"FakeTimeInstall":          unsupportedHook,
-		"FakeTimeTick":             unsupportedHook,
-		"FakeTimeUninstall":        unsupportedHook,
+		"FakeTimeInstall":          fakeTimeInstall,
+		"FakeTimeTick":             fakeTimeTick,
+		"FakeTimeUninstall":        fakeTimeUninstall,
 	}
 }
 
@@ -363,21 +364,16 @@ func checkMultiDBSupport(b *backend, req request) (string, any, error) {
 	return "MultiDBSupport", map[string]any{"id": b.ids.next(), "available": v.Major >= 4}, nil
 }
 
-// checkSessionAuthSupport answers from the protocol version of a
-// connection (Bolt 5.1+ can re-authenticate). The feature
-// Feature:API:Driver.SupportsSessionAuth is not declared: boltrx has no
-// method for it, so testkit does not send this request.
 func checkSessionAuthSupport(b *backend, req request) (string, any, error) {
 	d, _, err := driverOf(b, req, nil)
 	if err != nil {
 		return "", nil, err
 	}
-	info, err := d.GetServerInfo(b.ctx)
+	ok, err := d.SupportsSessionAuth(b.ctx)
 	if err != nil {
 		return "", nil, err
 	}
-	v := info.ProtocolVersion()
-	return "SessionAuthSupport", map[string]any{"id": b.ids.next(), "available": v.Major > 5 || (v.Major == 5 && v.Minor >= 1)}, nil
+	return "SessionAuthSupport", map[string]any{"id": b.ids.next(), "available": ok}, nil
 }
 
 func verifyAuthentication(b *backend, req request) (string, any, error) {
@@ -415,17 +411,30 @@ func checkDriverIsEncrypted(b *backend, req request) (string, any, error) {
 	return "DriverIsEncrypted", map[string]any{"encrypted": d.IsEncrypted()}, nil
 }
 
-// unsupportedHook answers the requests for test hooks boltrx does not
-// have (fake time). Their
-// features are not declared, so testkit only sends them from tests that
-// do not check the feature.
-func unsupportedHook(_ *backend, req request) (string, any, error) {
-	return "", nil, backendErrorf("%s: %s", req.Name, missingHooks[req.Name])
+// fakeTimeInstall stops the driver's clock (package internal/clock, the
+// driver's test hook for the time of day) until FakeTimeTick moves it.
+// The clock is the process's: testkit runs one test at a time.
+func fakeTimeInstall(b *backend, _ request) (string, any, error) {
+	b.fakeTime = clock.Install()
+	return "FakeTimeAck", nil, nil
 }
 
-// missingHooks says, per request, what boltrx would need to offer.
-var missingHooks = map[string]string{
-	"FakeTimeInstall":   "boltrx has no replaceable clock",
-	"FakeTimeTick":      "boltrx has no replaceable clock",
-	"FakeTimeUninstall": "boltrx has no replaceable clock",
+func fakeTimeTick(b *backend, req request) (string, any, error) {
+	var f struct {
+		IncrementMs int64 `json:"incrementMs"`
+	}
+	if err := decode(req, &f); err != nil {
+		return "", nil, err
+	}
+	if b.fakeTime == nil {
+		return "", nil, backendErrorf("FakeTimeTick without FakeTimeInstall")
+	}
+	b.fakeTime.Advance(millis(f.IncrementMs))
+	return "FakeTimeAck", nil, nil
+}
+
+func fakeTimeUninstall(b *backend, _ request) (string, any, error) {
+	clock.Uninstall()
+	b.fakeTime = nil
+	return "FakeTimeAck", nil, nil
 }
