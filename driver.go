@@ -368,19 +368,6 @@ var boltAgent = bolt.BoltAgent{
 	LanguageDetails: runtime.Compiler,
 }
 
-// serverAddress returns a server to check or describe: the URI's for
-// bolt://, a reader of the default database for neo4j://.
-func (d *Driver) serverAddress(ctx context.Context) (string, error) {
-	if d.router == nil {
-		return d.target.Address, nil
-	}
-	address, _, err := d.router.Select(ctx, router.Read, router.Request{})
-	if err != nil {
-		return "", routingError(err)
-	}
-	return address, nil
-}
-
 // VerifyConnectivity opens (or reuses) a connection to the server and
 // returns an error when that fails.
 func (d *Driver) VerifyConnectivity(ctx context.Context) error {
