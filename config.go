@@ -58,6 +58,12 @@ type Config struct {
 	// above FetchSize, keeps every PULL at FetchSize, as other Neo4j
 	// drivers do. Sessions may override it.
 	MaxFetchSize int
+	// PreRangeHandshake offers Bolt 4.1 in the handshake instead of the
+	// manifest proposal (bolt.PreRangeOffer): for deployments with Neo4j
+	// 4.1 or 4.2 servers, which read no version ranges and otherwise speak
+	// Bolt 3.0 with boltrx (a single database). Servers then get at most
+	// Bolt 5.8, never 6.x. Default false (bolt.DefaultOffer).
+	PreRangeHandshake bool
 	// MaxConnectionPoolSize is the most connections kept per server.
 	// Negative means unlimited; 0 is invalid. Default 100.
 	MaxConnectionPoolSize int

@@ -262,6 +262,7 @@ func (d *Driver) connectWith(ctx context.Context, address string, tokens auth.To
 		LogMessages:              d.cfg.LogBoltMessages,
 		Dial:                     d.dialer(),
 		Telemetry:                d.tel,
+		Offer:                    d.offer(),
 	})
 	if err != nil {
 		var f *bolt.Failure
@@ -275,6 +276,15 @@ func (d *Driver) connectWith(ctx context.Context, address string, tokens auth.To
 		return nil, connectivityError(err)
 	}
 	return c, nil
+}
+
+// offer returns the handshake proposals the configuration asks for (nil:
+// the default).
+func (d *Driver) offer() []bolt.VersionRange {
+	if d.cfg.PreRangeHandshake {
+		return bolt.PreRangeOffer()
+	}
+	return nil
 }
 
 // dialer resolves addresses through the user's resolvers, if any, and

@@ -1,8 +1,10 @@
 package boltrx_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net"
 	"strings"
 	"testing"
@@ -848,5 +850,53 @@ S: IGNORED
 	// The result reported its failure; closing the session is clean.
 	if err := sess.Close(ctx); err != nil {
 		t.Fatalf("Close = %v, want nil", err)
+	}
+}
+
+// handshakeOffer returns the 16 proposal bytes a driver with configure
+// sends to a listener that reads the handshake and hangs up.
+func handshakeOffer(t *testing.T, configure func(*boltrx.Config)) []byte {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	got := make(chan []byte, 1)
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			got <- nil
+			return
+		}
+		defer c.Close()
+		buf := make([]byte, 20)
+		_ = c.SetDeadline(time.Now().Add(5 * time.Second))
+		if _, err := io.ReadFull(c, buf); err != nil {
+			got <- nil
+			return
+		}
+		got <- buf[4:]
+	}()
+	drv, err := boltrx.NewDriver("bolt://"+ln.Addr().String(), boltrx.NoAuth(), configure)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := ctxT(t)
+	defer drv.Close(ctx)
+	if err := drv.VerifyConnectivity(ctx); err == nil {
+		t.Fatal("VerifyConnectivity succeeded against a server that hangs up")
+	}
+	return <-got
+}
+
+func TestPreRangeHandshakeOffersBolt41InsteadOfTheManifest(t *testing.T) {
+	def := handshakeOffer(t, nil)
+	if want := []byte{0, 0, 1, 0xFF, 0, 8, 8, 5, 0, 4, 4, 4, 0, 0, 0, 3}; !bytes.Equal(def, want) {
+		t.Errorf("default offer % X, want % X", def, want)
+	}
+	pre := handshakeOffer(t, func(c *boltrx.Config) { c.PreRangeHandshake = true })
+	if want := []byte{0, 8, 8, 5, 0, 2, 4, 4, 0, 0, 1, 4, 0, 0, 0, 3}; !bytes.Equal(pre, want) {
+		t.Errorf("pre-range offer % X, want % X", pre, want)
 	}
 }

@@ -165,6 +165,26 @@ func DefaultOffer() []VersionRange {
 	}
 }
 
+// PreRangeOffer returns the proposals for deployments with Neo4j 4.0 to
+// 4.2 servers, which read no version ranges (see DefaultOffer):
+//
+//	00 08 08 05  5.8 down to 5.0: Neo4j 5.x and newer
+//	00 02 04 04  4.4 down to 4.2: Neo4j 4.3 and 4.4
+//	00 00 01 04  4.1: Neo4j 4.1, and 4.2 (which also speaks 4.1)
+//	00 00 00 03  3.0: Neo4j 3.5 and 4.0
+//
+// A 4.1 or 4.2 server then speaks Bolt 4.1 (with multiple databases)
+// instead of 3.0. The price is the manifest slot: servers get at most
+// Bolt 5.8, never 6.x.
+func PreRangeOffer() []VersionRange {
+	return []VersionRange{
+		{Version: V5_8, Back: 8},
+		{Version: V4_4, Back: 2},
+		{Version: V4_1},
+		{Version: V3_0},
+	}
+}
+
 // HandshakeResult is what a handshake agreed on.
 type HandshakeResult struct {
 	// Version is the negotiated protocol version.

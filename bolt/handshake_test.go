@@ -805,3 +805,44 @@ func TestRangesOfGroupsConsecutiveMinors(t *testing.T) {
 		}
 	}
 }
+
+// The pre-range offer gives Neo4j 4.1 and 4.2 servers, which ignore
+// ranges, Bolt 4.1 instead of 3.0, and still reaches every other
+// generation through its ranges.
+func TestPreRangeOfferWithServersWithoutRanges(t *testing.T) {
+	tests := []struct {
+		name   string
+		speaks []Version
+		want   Version
+	}{
+		{"Neo4j 3.5", []Version{V3_0}, V3_0},
+		{"Neo4j 4.0", []Version{V4_0, V3_0}, V3_0},
+		{"Neo4j 4.1", []Version{V4_1, V4_0, V3_0}, V4_1},
+		{"Neo4j 4.2 before the range patch", []Version{V4_2, V4_1, V4_0, V3_0}, V4_1},
+		{"a server reading 5.8 exactly", []Version{V5_8, V4_4, V3_0}, V5_8},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			client, server := pipe(t)
+			peer := legacyServer(server, tt.speaks)
+			res, err := ClientHandshake(context.Background(), client, PreRangeOffer())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := <-peer; err != nil {
+				t.Fatal(err)
+			}
+			if res.Version != tt.want {
+				t.Errorf("negotiated %v, want %v", res.Version, tt.want)
+			}
+		})
+	}
+	conn := newScriptedConn(hexBytes(t, "00 00 04 04"))
+	if _, err := ClientHandshake(context.Background(), conn, PreRangeOffer()); err != nil {
+		t.Fatal(err)
+	}
+	want := hexBytes(t, "60 60 B0 17 00 08 08 05 00 02 04 04 00 00 01 04 00 00 00 03")
+	if !bytes.Equal(conn.written.Bytes(), want) {
+		t.Errorf("pre-range request\n got % X\nwant % X", conn.written.Bytes(), want)
+	}
+}

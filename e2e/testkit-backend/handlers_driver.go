@@ -172,6 +172,10 @@ func newDriver(b *backend, req request) (string, any, error) {
 		return "", nil, err
 	}
 	d, err := boltrx.NewDriver(f.URI, tokens, func(c *boltrx.Config) {
+		// testkit's stub servers predate the manifest handshake, and its
+		// 4.1 and 4.2 stubs read no version ranges: they are the servers
+		// PreRangeHandshake exists for (see features.go).
+		c.PreRangeHandshake = true
 		if f.UserAgent != nil {
 			c.UserAgent = *f.UserAgent
 		}
