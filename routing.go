@@ -129,7 +129,9 @@ func (d *Driver) fetchRoutingTableFrom(ctx context.Context, address string, req 
 			return nil, usageErrorf("boltrx: impersonation needs Bolt 4.4 or newer; the server speaks %v", conn.Version)
 		}
 		params := map[string]any{"context": routingAny(routing)}
-		run := &bolt.Run{Query: caps.RoutingProcedure, Params: params}
+		// The procedure reads: a cluster member may serve it as a
+		// follower.
+		run := &bolt.Run{Query: caps.RoutingProcedure, Params: params, TxConfig: bolt.TxConfig{Mode: bolt.ModeRead}}
 		if caps.Database {
 			// Bolt 3 has one database: bookmarks mean nothing to its
 			// routing procedure.

@@ -385,7 +385,7 @@ anytime
 end
 C: HELLO ...
 S: SUCCESS {"server": "Neo4j/3.5.0", "connection_id": "bolt-1"}
-C: RUN "CALL dbms.cluster.routing.getRoutingTable($context)" {"context": {"address": $SELF}} {"mode"?: "r"}
+C: RUN "CALL dbms.cluster.routing.getRoutingTable($context)" {"context": {"address": $SELF}} {"mode": "r"}
 C: PULL_ALL
 S: SUCCESS {"fields": ["ttl", "servers"]}
 S: RECORD [1000, [{"addresses": [$SELF], "role": "ROUTE"}, {"addresses": [$SELF], "role": "READ"}, {"addresses": [$SELF], "role": "WRITE"}]]
