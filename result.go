@@ -88,7 +88,7 @@ func (r *Result) start(ctx context.Context, run *bolt.Run, begin *bolt.Begin, te
 	}
 	var beginH *beginHandler
 	if begin != nil {
-		beginH = &beginHandler{tx: r.tx, stream: r.stream, mapFailure: r.mapFailure}
+		beginH = &beginHandler{tx: r.tx, mapFailure: r.mapFailure}
 		reqs = append(reqs, begin)
 		hs = append(hs, beginH)
 	}
@@ -453,11 +453,11 @@ func (r *Result) Summary() ResultSummary {
 }
 
 // beginHandler handles a BEGIN pipelined with the transaction's first
-// RUN: a failure fails the transaction and is what that RUN's result
-// reports (the server ignores the RUN and PULL after it).
+// RUN: a failure fails the transaction, and the RUN's result reports it
+// (through Result.earlierFailure) when the server ignores the RUN and
+// PULL after it.
 type beginHandler struct {
 	tx         *ExplicitTransaction
-	stream     *streams.Stream
 	mapFailure func(*bolt.Failure) error
 }
 
@@ -469,9 +469,7 @@ func (h *beginHandler) OnSummary(resp *bolt.Response) {
 	}
 	if resp.Kind == bolt.ResponseFailure {
 		f := resp.Failure
-		err := h.mapFailure(&f)
-		h.tx.markFailed(err)
-		h.stream.EarlierFailure(err)
+		h.tx.markFailed(h.mapFailure(&f))
 	}
 }
 

@@ -129,7 +129,6 @@ type Stream struct {
 	finished     bool // no more records will be queued
 	doneCalled   bool
 	err          error
-	earlier      error        // EarlierFailure's cause: what an IGNORED means
 	summary      bolt.Success // RUN metadata merged with the final PULL/DISCARD metadata
 	pulls        int          // PULL requests sent, for tests and demos
 	lastBatch    int          // records in the last slab handed out
@@ -192,26 +191,13 @@ func (s *Stream) FirstPull() (*bolt.Pull, Handler) {
 	return &bolt.Pull{N: s.opts.FetchSize, Qid: bolt.LastQuery}, (*pullHandler)(s)
 }
 
-// EarlierFailure tells the stream that a request pipelined before its RUN
-// (a BEGIN) failed with err: the server will ignore the stream's requests,
-// and the consumer sees err, the cause, instead of ErrIgnored.
-func (s *Stream) EarlierFailure(err error) {
-	s.mu.Lock()
-	s.earlier = err
-	s.mu.Unlock()
-}
-
 // ignoredLocked records that the server ignored one of the stream's
-// requests: the earlier failure, when one is known, is the stream's error
-// even if the consumer cancelled it meanwhile.
-// otherwise is the error to record when no earlier failure is known
-// (ignoredError's, read before locking).
-func (s *Stream) ignoredLocked(otherwise error) {
-	switch {
-	case s.earlier != nil && (s.err == nil || s.cancelled):
-		s.err = s.earlier
-	case s.err == nil:
-		s.err = otherwise
+// requests; ignored is ignoredError's answer, read before locking. An
+// earlier failure (not ErrIgnored) is the stream's error even if the
+// consumer cancelled it meanwhile: it is why the stream failed.
+func (s *Stream) ignoredLocked(ignored error) {
+	if s.err == nil || s.cancelled && ignored != ErrIgnored {
+		s.err = ignored
 	}
 }
 
@@ -561,12 +547,6 @@ func (s *Stream) mapFailure(f *bolt.Failure) error {
 }
 
 func (s *Stream) mapConnError(err error) error {
-	s.mu.Lock()
-	known := s.earlier
-	s.mu.Unlock()
-	if known != nil {
-		return known
-	}
 	if e := s.earlierFromOption(); e != nil {
 		return e
 	}

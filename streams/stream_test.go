@@ -285,8 +285,7 @@ func TestRunFailureThenIgnoredPull(t *testing.T) {
 
 func TestIgnoredAfterEarlierFailureReportsIt(t *testing.T) {
 	beginFailed := errors.New("BEGIN failed")
-	s, _, run, pull := start(t, Options{})
-	s.EarlierFailure(beginFailed)
+	s, _, run, pull := start(t, Options{Earlier: func() error { return beginFailed }})
 	s.Cancel(nil) // the consumer gives up before the answers arrive
 	run.OnSummary(&bolt.Response{Kind: bolt.ResponseIgnored})
 	pull.OnSummary(&bolt.Response{Kind: bolt.ResponseIgnored})
