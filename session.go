@@ -357,11 +357,13 @@ func hasOther(r *router.Router, database string, mode router.AccessMode, address
 	return slices.ContainsFunc(members, func(m string) bool { return m != address })
 }
 
-// acquireFrom leases an authenticated connection to address for work in
-// database.
-// errGuessUnconfirmed: the connection cannot confirm a guessed home database.
+// errGuessUnconfirmed: the connection cannot confirm a guessed home
+// database (see acquireFrom's reject).
 var errGuessUnconfirmed = errors.New("boltrx: the server does not resolve the home database")
 
+// acquireFrom leases an authenticated connection to address for work in
+// database. reject, when not nil, refuses a connection before it is
+// authenticated (errGuessUnconfirmed).
 func (s *Session) acquireFrom(ctx context.Context, address, database string, reject func(*actors.Conn) bool) (*actors.Pool, *actors.Conn, string, error) {
 	if op := telemetry.OperationFrom(ctx); op != nil && database != "" {
 		op.SetDatabase(database)
@@ -382,7 +384,7 @@ func (s *Session) acquireFrom(ctx context.Context, address, database string, rej
 			p.Release(c)
 			return nil, nil, "", errGuessUnconfirmed
 		}
-		c, retry, err := s.ensureAuth(ctx, p, c, address)
+		c, retry, err := s.driver.ensureAuth(ctx, p, c, s.cfg.Auth)
 		if retry {
 			continue
 		}
@@ -391,13 +393,6 @@ func (s *Session) acquireFrom(ctx context.Context, address, database string, rej
 		}
 		return p, c, database, nil
 	}
-}
-
-// ensureAuth makes sure conn is authenticated with the session's token
-// (SessionConfig.Auth), or else with the token manager's current one
-// (see Driver.ensureAuth).
-func (s *Session) ensureAuth(ctx context.Context, p *actors.Pool, conn *actors.Conn, _ string) (*actors.Conn, bool, error) {
-	return s.driver.ensureAuth(ctx, p, conn, s.cfg.Auth)
 }
 
 // database is the database the session's work runs in: the configured
