@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/neo4j/neo4j-go-driver/v6/neo4j"
@@ -168,7 +169,7 @@ func (b *boltrxClient) stream(ctx context.Context, shape string, rows int, rx bo
 	}
 	for res.Next(ctx) {
 		if res.Record() == nil {
-			return n, fmt.Errorf("Next without a record")
+			return n, errors.New("result: Next reported a record but Record is nil")
 		}
 		n++
 		each()
@@ -227,7 +228,7 @@ func (o *official) stream(ctx context.Context, shape string, rows int, _ bool, e
 	n := 0
 	for res.Next(ctx) {
 		if res.Record() == nil {
-			return n, fmt.Errorf("Next without a record")
+			return n, errors.New("result: Next reported a record but Record is nil")
 		}
 		n++
 		each()
