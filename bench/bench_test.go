@@ -69,6 +69,9 @@ func TestHarnessEndToEnd(t *testing.T) {
 					t.Errorf("%s %s: value %v", row.Name, f.Driver, v)
 				}
 			}
+			if len(f.CPUSeconds) != rounds || slices.Min(f.CPUSeconds) <= 0 {
+				t.Errorf("%s %s: CPU seconds %v", row.Name, f.Driver, f.CPUSeconds)
+			}
 			if f.Min > f.Median || f.Median > f.Max {
 				t.Errorf("%s %s: min %v, median %v, max %v", row.Name, f.Driver, f.Min, f.Median, f.Max)
 			}

@@ -369,6 +369,11 @@ func (h *harness) scenario(ctx context.Context, sc scenario) ([]reportRow, error
 		row := reportRow{Name: r.name, About: r.about, Unit: r.unit, LowerBetter: r.lowerBetter,
 			Subject: summarize(jb.subject, values[r.job][jb.subject][r.metric]),
 			Ref:     summarize(jb.ref, values[r.job][jb.ref][r.metric])}
+		for _, f := range []*figures{row.Subject, row.Ref} {
+			if f != nil {
+				f.CPUSeconds = values[r.job][f.Driver][metricCPU]
+			}
+		}
 		if row.Subject != nil && row.Ref != nil && row.Ref.Median != 0 {
 			ratio := row.Subject.Median / row.Ref.Median
 			row.Ratio = &ratio

@@ -46,6 +46,9 @@ type figures struct {
 	Q1     float64   `json:"q1"`
 	Q3     float64   `json:"q3"`
 	Values []float64 `json:"values"`
+	// CPUSeconds are the worker processes' CPU times of each round, the
+	// whole job's (all its rows share them).
+	CPUSeconds []float64 `json:"cpu_s,omitempty"`
 }
 
 // summarize returns the figures of values; nil when there are none (the
