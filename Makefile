@@ -2,7 +2,7 @@
 GO        ?= go
 FUZZTIME  ?= 5m
 BENCHTIME ?= 1s
-RUNS      ?= 3
+ROUNDS    ?= 5
 SCENARIO  ?= all
 PKGS      ?= ./...
 
@@ -22,15 +22,15 @@ test: ## vet and run every test with the race detector (what CI runs), bench/'s 
 test-short: ## quick test run without the race detector
 	$(GO) test -count=1 $(PKGS)
 
-bench: ## micro-benchmarks, then boltrx beside neo4j-go-driver v6 (bench/, RUNS runs each)
+bench: ## micro-benchmarks, then boltrx beside neo4j-go-driver v6 (bench/: server and each driver in separate processes, ROUNDS rounds)
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./packstream ./bolt ./e2e/graphdb ./e2e/generator
-	cd bench && $(GO) run . -runs $(RUNS)
+	cd bench && $(GO) run . -rounds $(ROUNDS)
 
-bench-telemetry: ## boltrx's latency and streaming with telemetry off, no-op, drop-all sampler and recording
-	cd bench && $(GO) run . -telemetry -runs $(RUNS)
+bench-telemetry: ## boltrx's latency and Rx streaming with OpenTelemetry off, no-op, drop-all sampler and recording (separate processes)
+	cd bench && $(GO) run . -telemetry -rounds $(ROUNDS)
 
-bench-compare: ## only the side-by-side figures: make bench-compare RUNS=5 SCENARIO=stream,heap
-	cd bench && $(GO) run . -runs $(RUNS) -scenario $(SCENARIO)
+bench-compare: ## only the side-by-side figures (separate processes): make bench-compare ROUNDS=5 SCENARIO=latency,stream-rx,heap
+	cd bench && $(GO) run . -rounds $(ROUNDS) -scenario $(SCENARIO)
 
 fuzz: ## run every fuzz target for FUZZTIME each (default 5m)
 	@scripts/fuzz-all.sh $(FUZZTIME)

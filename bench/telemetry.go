@@ -3,84 +3,73 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
+	"io"
 	"text/tabwriter"
-
-	"go.opentelemetry.io/otel/sdk/trace"
-	"go.opentelemetry.io/otel/sdk/trace/tracetest"
-	"go.opentelemetry.io/otel/trace/noop"
-
-	"github.com/boltrx/boltrx"
-	"github.com/boltrx/boltrx/e2e/generator"
 )
 
-// telemetryModes are the ways boltrx runs in the telemetry comparison.
-var telemetryModes = []struct {
-	name      string
-	configure func(*boltrx.Config) func()
-}{
-	{"switched off", func(c *boltrx.Config) func() { c.OpenTelemetryDisabled = true; return func() {} }},
-	{"no-op provider", func(c *boltrx.Config) func() { c.TracerProvider = noop.NewTracerProvider(); return func() {} }},
-	{"drop-all sampler", func(c *boltrx.Config) func() {
-		tp := trace.NewTracerProvider(trace.WithSampler(trace.NeverSample()))
-		c.TracerProvider = tp
-		return func() { _ = tp.Shutdown(context.Background()) }
-	}},
-	{"all recorded (in memory)", func(c *boltrx.Config) func() {
-		tp := trace.NewTracerProvider(trace.WithSampler(trace.AlwaysSample()), trace.WithSpanProcessor(tracetest.NewSpanRecorder()))
-		c.TracerProvider = tp
-		return func() { _ = tp.Shutdown(context.Background()) }
-	}},
+// telemetryModes are boltrx's OpenTelemetry set-ups that -telemetry
+// compares (worker -otel): switched off, a no-op provider, an SDK
+// provider whose sampler drops everything, and every span recorded in
+// memory.
+var telemetryModes = []string{"off", "noop", "drop", "record"}
+
+// telemetryRow is one set-up's figures.
+type telemetryRow struct {
+	Mode      string   `json:"mode"`
+	P50       *figures `json:"p50_us"`
+	Rate      *figures `json:"stream_rx_records_per_s"`
+	P50VsOff  float64  `json:"p50_vs_off"`
+	RateVsOff float64  `json:"rate_vs_off"`
 }
 
-// compareTelemetry prints single-query latency and streaming throughput of
-// boltrx in each telemetry mode, relative to telemetry switched off.
-func compareTelemetry(ctx context.Context) error {
-	single, err := generator.Start(ctx, generator.Config{Rows: 1})
+// telemetry measures boltrx's latency p50 and Rx streaming in each
+// telemetry set-up, each in its own worker process, the set-ups rotating
+// their order round by round.
+func (h *harness) telemetry(ctx context.Context) (report, error) {
+	rep := h.newReport()
+	rep.Title = "boltrx with OpenTelemetry off, no-op, drop-all sampler and recording"
+	srv, err := h.startServer(ctx, nil, 0)
 	if err != nil {
-		return err
+		return rep, err
 	}
-	defer single.Close()
-	rowsGen, err := generator.Start(ctx, generator.Config{Shape: generator.ShapeRows})
-	if err != nil {
-		return err
-	}
-	defer rowsGen.Close()
-	type figures struct{ p50, stream []float64 }
-	results := make([]figures, len(telemetryModes))
-	for run := 0; run < *runs; run++ {
-		for i, m := range telemetryModes { // alternate modes, so drift hits all
-			for _, scenario := range []struct {
-				gen *generator.Server
-				fn  func(context.Context, driverUnderTest) (float64, error)
-				out *[]float64
-			}{
-				{single, latencyP(50), &results[i].p50},
-				{rowsGen, stream(generator.ShapeRows, *rows), &results[i].stream},
-			} {
-				var cfg boltrx.Config
-				done := m.configure(&cfg)
-				d := newBoltrxWith(scenario.gen.Addr(), func(c *boltrx.Config) {
-					c.OpenTelemetryDisabled, c.TracerProvider = cfg.OpenTelemetryDisabled, cfg.TracerProvider
-				})
-				v, err := scenario.fn(ctx, d)
-				d.close(ctx)
-				done()
+	defer srv.stop()
+	p50 := map[string][]float64{}
+	rate := map[string][]float64{}
+	for round := range h.opts.rounds {
+		for i := range telemetryModes {
+			mode := telemetryModes[(i+round)%len(telemetryModes)]
+			for _, work := range []string{workLatency, workStreamRx} {
+				spec := workSpec{Driver: driverBoltrx, Work: work, URI: srv.uri, Rows: h.opts.rows,
+					Samples: h.opts.samples, Duration: h.opts.duration, Otel: mode}
+				m, err := h.measure(ctx, nil, spec, fmt.Sprintf("telemetry-%s-%s-r%d", mode, work, round+1))
 				if err != nil {
-					return fmt.Errorf("%s: %w", m.name, err)
+					return rep, err
 				}
-				*scenario.out = append(*scenario.out, v)
+				if work == workLatency {
+					p50[mode] = append(p50[mode], m[metricP50])
+				} else {
+					rate[mode] = append(rate[mode], m[metricRate])
+				}
 			}
 		}
 	}
-	tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "telemetry\tlatency p50 µs\tvs off\tstream records/s\tvs off\t")
-	off := results[0]
-	for i, m := range telemetryModes {
-		r := results[i]
-		fmt.Fprintf(tw, "%s\t%.1f\t%+.1f%%\t%.0f\t%+.1f%%\t\n", m.name,
-			median(r.p50), 100*(median(r.p50)/median(off.p50)-1),
-			median(r.stream), 100*(median(r.stream)/median(off.stream)-1))
+	off := summarize("off", p50["off"])
+	offRate := summarize("off", rate["off"])
+	for _, mode := range telemetryModes {
+		row := telemetryRow{Mode: mode, P50: summarize(mode, p50[mode]), Rate: summarize(mode, rate[mode])}
+		row.P50VsOff = row.P50.Median/off.Median - 1
+		row.RateVsOff = row.Rate.Median/offRate.Median - 1
+		rep.Telemetry = append(rep.Telemetry, row)
 	}
-	return tw.Flush()
+	return rep, nil
+}
+
+func printTelemetry(w io.Writer, rows []telemetryRow) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "OpenTelemetry\tlatency p50 µs\tvs off\tstream-rx rec/s\tvs off\t")
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s\t%s\t%+.1f%%\t%s\t%+.1f%%\t\n", r.Mode, r.P50.String("µs"), 100*r.P50VsOff,
+			r.Rate.String("rec/s"), 100*r.RateVsOff)
+	}
+	tw.Flush()
 }
