@@ -524,13 +524,19 @@ func (s *Session) Run(ctx context.Context, query string, params map[string]any, 
 }
 
 func (s *Session) run(ctx context.Context, op *telemetry.Operation, query string, params map[string]any, configurers ...func(*TransactionConfig)) (*Result, error) {
+	return s.runMode(ctx, op, query, params, nil, configurers...)
+}
+
+// runMode is run for a result read by Next (rx nil) or by an Rx
+// subscription.
+func (s *Session) runMode(ctx context.Context, op *telemetry.Operation, query string, params map[string]any, rx *rxMode, configurers ...func(*TransactionConfig)) (*Result, error) {
 	w, err := s.startWork(ctx, false, configurers)
 	if err != nil {
 		return nil, err
 	}
 	pool, conn, database, bms, tc := w.pool, w.conn, w.database, w.bookmarks, w.tx
 	r := newResult(ctx, s, nil, pool, conn, query, params, bms)
-	r.op, r.database = op, database
+	r.op, r.database, r.rx = op, database, rx
 	// Register the result before its RUN goes out: its end, reported
 	// from the connection's reader goroutine, must reach the session
 	// actor after this (mailboxes keep order).
