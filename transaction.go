@@ -363,7 +363,7 @@ func (s *Session) attempt(ctx context.Context, work ManagedTransactionWork, conf
 	if err != nil {
 		return nil, err
 	}
-	s.send(&sessionStarted{tx: tx})
+	s.started(nil, tx)
 	value, err := work(managedTx{tx})
 	if err != nil {
 		_ = tx.Close(ctx)
