@@ -178,6 +178,10 @@ func (p *Pool) acquire(ctx context.Context, acq *acquisition) (*Conn, error) {
 		case err != nil:
 			return nil, err
 		case c != nil:
+			if c.Stale() {
+				p.Release(c) // broken: dropped
+				continue
+			}
 			if p.alive(ctx, c) {
 				return c, nil
 			}

@@ -25,8 +25,13 @@ type Handler interface {
 
 // Conn is what a Stream needs from the connection that carries it.
 type Conn interface {
-	// Request writes req, routes its responses to h, and flushes.
+	// Request writes req, routes its responses to h, and flushes. Its
+	// answer may come while nobody waits for it (a prefetched batch).
 	Request(req bolt.Request, h Handler) error
+	// Await waits until ready can be received from or ctx ends (then it
+	// returns ctx's error), reading and dispatching the connection's
+	// responses meanwhile if nobody else does.
+	Await(ctx context.Context, ready <-chan struct{}) error
 }
 
 // ErrCancelled ends a stream that its consumer cancelled without a context
@@ -218,10 +223,8 @@ func (s *Stream) ignoredLocked(ignored error) {
 
 // Keys waits for the RUN's answer and returns the result's keys.
 func (s *Stream) Keys(ctx context.Context) ([]string, error) {
-	select {
-	case <-s.keysReady:
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	if err := s.conn.Await(ctx, s.keysReady); err != nil {
+		return nil, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -283,11 +286,9 @@ func (s *Stream) Next(ctx context.Context) ([]Record, error) {
 			s.send(pull)
 			continue
 		}
-		select {
-		case <-s.wake:
-		case <-ctx.Done():
-			s.Cancel(ctx.Err())
-			return nil, ctx.Err()
+		if err := s.conn.Await(ctx, s.wake); err != nil {
+			s.Cancel(err)
+			return nil, err
 		}
 	}
 }
@@ -344,12 +345,7 @@ func (s *Stream) Done() <-chan struct{} { return s.done }
 
 // Wait waits until the server has answered every request of the stream.
 func (s *Stream) Wait(ctx context.Context) error {
-	select {
-	case <-s.done:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return s.conn.Await(ctx, s.done)
 }
 
 // Err returns the error that ended the stream, nil while it runs or after

@@ -37,6 +37,16 @@ func (c *fakeConn) Request(req bolt.Request, h Handler) error {
 	return nil
 }
 
+// Await waits for ready: the test plays the server on other goroutines.
+func (c *fakeConn) Await(ctx context.Context, ready <-chan struct{}) error {
+	select {
+	case <-ready:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
 func (c *fakeConn) count() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
