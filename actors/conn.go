@@ -131,19 +131,19 @@ type pendingRequest struct {
 // newConn wraps a socket whose handshake negotiated caps' version.
 func newConn(address string, netConn net.Conn, caps *bolt.Capabilities, log *slog.Logger, msgLog bool, tel *telemetry.Instruments) *Conn {
 	c := &Conn{
-		Address:    address,
-		Version:    caps.Version,
-		Caps:       caps,
-		Created:    clock.Now(),
-		netConn:    netConn,
-		fe:         nil, // set below: reads go through the stall guard
-		log:        log,
-		msgLog:     msgLog,
-		sm:         bolt.NewStateMachine(caps),
-		lastQid:    bolt.LastQuery,
-		brokenCh:   make(chan struct{}),
-		readTurn:   make(chan struct{}, 1),
-		tel:        tel,
+		Address:  address,
+		Version:  caps.Version,
+		Caps:     caps,
+		Created:  clock.Now(),
+		netConn:  netConn,
+		fe:       nil, // set below: reads go through the stall guard
+		log:      log,
+		msgLog:   msgLog,
+		sm:       bolt.NewStateMachine(caps),
+		lastQid:  bolt.LastQuery,
+		brokenCh: make(chan struct{}),
+		readTurn: make(chan struct{}, 1),
+		tel:      tel,
 	}
 	if tel.Enabled() {
 		c.telAttrs = connAttrs(address, netConn, caps.Version)
