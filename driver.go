@@ -8,7 +8,6 @@ import (
 	"net"
 	"runtime"
 	"sync"
-	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/boltrx/boltrx/actors"
@@ -421,14 +420,8 @@ func (d *Driver) verifyAuthentication(ctx context.Context, token *AuthToken) err
 			return routingError(err)
 		}
 	}
-	p, err := d.pool(address)
+	p, conn, err := d.lease(ctx, address, leaseOptions{database: database, feedback: true, auth: token})
 	if err != nil {
-		return err
-	}
-	conn, err := p.Acquire(withConnectToken(ctx, token))
-	if err != nil {
-		err = acquireErr(err)
-		d.routedError(address, database, err)
 		return err
 	}
 	defer p.Release(conn)
@@ -494,31 +487,12 @@ func (d *Driver) GetServerInfo(ctx context.Context) (ServerInfo, error) {
 // serverInfoAt describes the server at address through a connection of
 // its pool; an idle one must first answer a RESET.
 func (d *Driver) serverInfoAt(ctx context.Context, address, database string) (ServerInfo, error) {
-	p, err := d.pool(address)
+	p, c, err := d.lease(ctx, address, leaseOptions{database: database, feedback: true, resetPooled: true})
 	if err != nil {
 		return nil, err
 	}
-	for {
-		start := time.Now()
-		c, err := p.Acquire(ctx)
-		if err != nil {
-			err = acquireErr(err)
-			d.routedError(address, database, err)
-			return nil, err
-		}
-		if c.Created.Before(start) { // pooled, not opened for this call
-			if _, err := c.Call(ctx, &bolt.Reset{}); err != nil {
-				c.Interrupt(err)
-				p.Release(c)
-				if ctx.Err() != nil {
-					return nil, connectivityError(err)
-				}
-				continue // the pool drops the dead connection
-			}
-		}
-		p.Release(c)
-		return serverInfoOf{address: c.Address, agent: c.Server, protocol: c.Version}, nil
-	}
+	p.Release(c)
+	return serverInfoOf{address: c.Address, agent: c.Server, protocol: c.Version}, nil
 }
 
 // SupportsSessionAuth reports whether the server (a reader of the

@@ -306,31 +306,13 @@ func (s *Session) acquireFrom(ctx context.Context, address, database string, rej
 	if op := telemetry.OperationFrom(ctx); op != nil && database != "" {
 		op.SetDatabase(database)
 	}
-	p, err := s.driver.pool(address)
+	p, c, err := s.driver.lease(ctx, address, leaseOptions{
+		database: database, feedback: true, auth: s.cfg.Auth, authenticate: true, reject: reject,
+	})
 	if err != nil {
 		return nil, nil, "", err
 	}
-	actx := withConnectToken(ctx, s.cfg.Auth)
-	for {
-		c, err := p.Acquire(actx)
-		if err != nil {
-			err = acquireErr(err)
-			s.driver.routedError(address, database, err)
-			return nil, nil, "", err
-		}
-		if reject != nil && reject(c) {
-			p.Release(c)
-			return nil, nil, "", errGuessUnconfirmed
-		}
-		c, retry, err := s.driver.ensureAuth(ctx, p, c, s.cfg.Auth)
-		if retry {
-			continue
-		}
-		if err != nil {
-			return nil, nil, "", err
-		}
-		return p, c, database, nil
-	}
+	return p, c, database, nil
 }
 
 // database is the database the session's work runs in: the configured
