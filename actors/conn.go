@@ -26,9 +26,10 @@ var ErrConnectionClosed = errors.New("boltrx: connection closed")
 // they answer by whichever goroutine holds the connection's read turn:
 // a caller waiting for an answer (Await) reads the socket itself, so a
 // short exchange (BEGIN, COMMIT, RUN+PULL of a small result) wakes no
-// other goroutine; a background reader goroutine runs only while a
-// stream prefetches (a PULL or DISCARD sent with Request while nobody
-// waits) and exits once no request awaits its answer.
+// other goroutine; a background reader goroutine runs only while answers
+// arrive that nobody waits for (a stream prefetching its next batch, the
+// rest of a batch its consumer is busy with) and exits once no request
+// awaits its answer.
 //
 // The session that holds a Conn (leased from its pool) writes on it
 // directly; nothing on the request or record path passes a mailbox. The
@@ -123,9 +124,6 @@ type pendingRequest struct {
 	records int
 	qid     int64 // the qid a PULL or DISCARD named; -1 when none
 	run     int64 // for a RUN: its number (Conn.runs); 0 for other requests
-	// prefetch: written with Request (a stream's later PULL or DISCARD),
-	// whose answer the background reader reads when nobody waits for it.
-	prefetch bool
 }
 
 // newConn wraps a socket whose handshake negotiated caps' version.
@@ -265,7 +263,7 @@ func (c *Conn) Idle() bool {
 // starts.
 func (c *Conn) Request(req bolt.Request, h streams.Handler) error {
 	c.wmu.Lock()
-	err := c.writeLocked(c.requestContext(h), []bolt.Request{req}, []streams.Handler{h}, true)
+	err := c.writeLocked(c.requestContext(h), []bolt.Request{req}, []streams.Handler{h})
 	c.wmu.Unlock()
 	if err == nil {
 		c.ensureReader()
@@ -284,7 +282,7 @@ func (c *Conn) Request(req bolt.Request, h streams.Handler) error {
 func (c *Conn) Pipeline(ctx context.Context, reqs []bolt.Request, hs []streams.Handler) error {
 	c.wmu.Lock()
 	c.setSpanParent(ctx)
-	err := c.writeLocked(ctx, reqs, hs, false)
+	err := c.writeLocked(ctx, reqs, hs)
 	c.wmu.Unlock()
 	if err == nil && c.idleWaiters.Load() > 0 {
 		c.ensureReader()
@@ -294,7 +292,7 @@ func (c *Conn) Pipeline(ctx context.Context, reqs []bolt.Request, hs []streams.H
 
 // writeLocked writes reqs in one flush, after a pending
 // re-authentication; the caller holds wmu.
-func (c *Conn) writeLocked(ctx context.Context, reqs []bolt.Request, hs []streams.Handler, prefetch bool) error {
+func (c *Conn) writeLocked(ctx context.Context, reqs []bolt.Request, hs []streams.Handler) error {
 	if err := c.Err(); err != nil {
 		return err
 	}
@@ -315,7 +313,7 @@ func (c *Conn) writeLocked(ctx context.Context, reqs []bolt.Request, hs []stream
 			}
 			return err
 		}
-		pr := pendingRequest{h: hs[i], qid: qid, prefetch: prefetch}
+		pr := pendingRequest{h: hs[i], qid: qid}
 		c.trackQidLocked(req, &pr)
 		if i < len(spans) {
 			pr.span = spans[i]
@@ -614,27 +612,13 @@ func (c *Conn) awaitingAnswers() bool {
 	return c.head < len(c.pending)
 }
 
-// needsBackground reports whether the background reader must read: a
-// request written with Request awaits its answer, or an Await waits while
-// requests it does not know of await theirs.
+// needsBackground reports whether the background reader must read when
+// the read turn is given up: a request still awaits its answer, and
+// nobody may ever wait for it (a result the caller no longer reads, the
+// IGNORED after a failed RUN, a prefetched batch). Answers left unread
+// would keep the connection from its pool and the server waiting.
 func (c *Conn) needsBackground() bool {
-	if c.broken.Load() {
-		return false
-	}
-	c.smu.Lock()
-	defer c.smu.Unlock()
-	if c.head >= len(c.pending) {
-		return false
-	}
-	if c.idleWaiters.Load() > 0 {
-		return true
-	}
-	for _, pr := range c.pending[c.head:] {
-		if pr.prefetch {
-			return true
-		}
-	}
-	return false
+	return !c.broken.Load() && c.awaitingAnswers()
 }
 
 // ensureReader starts the background reader unless a goroutine reads the

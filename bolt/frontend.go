@@ -34,6 +34,8 @@ func NewFrontend(rw io.ReadWriter, caps *Capabilities, maxMessageSize int) *Fron
 		w:    NewChunkWriter(rw),
 		r:    NewChunkReader(rw, maxMessageSize),
 	}
+	// Records come by the thousand: their values share slabs.
+	fe.dec.Slabs = true
 	fe.SetUTCPatched(false)
 	return fe
 }
