@@ -77,7 +77,7 @@ func NewDriver(target string, token auth.TokenManager, configurers ...func(*Conf
 		Propagate:      cfg.PropagateTraceContext,
 	})
 	d.sys = actors.NewSystem(cfg.Logger)
-	d.sup = d.sys.Root.Spawn(actor.PropsFromProducer(func() actor.Actor { return &supervisor{} }))
+	d.sup = d.sys.Root.Spawn(actor.PropsFromProducer(func() actor.Actor { return &actors.Supervisor{System: d.sys} }))
 	d.startRouter()
 	return d, nil
 }
@@ -174,7 +174,7 @@ func (d *Driver) pool(address string) (*actors.Pool, error) {
 	if cfg.LivenessCheckTimeout == LivenessCheckDisabled {
 		cfg.LivenessCheckTimeout = -1
 	}
-	d.sys.Root.Send(d.sup, &startPool{sys: d.sys, address: address, cfg: cfg, reply: reply})
+	d.sys.Root.Send(d.sup, &actors.StartPool{Address: address, Config: cfg, Reply: reply})
 	p := <-reply
 	d.pools[address] = p
 	d.mu.Unlock()
@@ -523,20 +523,3 @@ func acquireErr(err error) error {
 	return connectivityError(err)
 }
 
-// startPool asks the supervisor to start a pool actor as its child.
-type startPool struct {
-	sys     *actors.System
-	address string
-	cfg     actors.PoolConfig
-	reply   chan *actors.Pool
-}
-
-// supervisor is the driver's top actor: the pools are its children, so
-// stopping it stops every pool and, under them, every connection.
-type supervisor struct{}
-
-func (s *supervisor) Receive(ctx actor.Context) {
-	if m, ok := ctx.Message().(*startPool); ok {
-		m.reply <- actors.NewPool(m.sys, ctx, m.address, m.cfg)
-	}
-}
