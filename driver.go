@@ -522,4 +522,3 @@ func acquireErr(err error) error {
 	}
 	return connectivityError(err)
 }
-
