@@ -754,13 +754,8 @@ func (c *Conn) readUntil(ctx context.Context, ready <-chan struct{}) (bool, erro
 	}
 	var resp bolt.Response
 	for {
-		interrupted, err := c.readOne(&resp)
-		if interrupted {
-			return false, ctx.Err()
-		}
-		if err != nil {
-			return false, nil // the handlers know; ready fires
-		}
+		// Look before every read: the turn may come after another
+		// reader dispatched what ready waited for, or the last answer.
 		select {
 		case <-ready:
 			for c.fe.ResponseBuffered() && !c.broken.Load() && c.awaitingAnswers() {
@@ -771,8 +766,15 @@ func (c *Conn) readUntil(ctx context.Context, ready <-chan struct{}) (bool, erro
 			return true, nil
 		default:
 		}
-		if !c.awaitingAnswers() {
+		if c.broken.Load() || !c.awaitingAnswers() {
 			return false, nil
+		}
+		interrupted, err := c.readOne(&resp)
+		if interrupted {
+			return false, ctx.Err()
+		}
+		if err != nil {
+			return false, nil // the handlers know; ready fires
 		}
 	}
 }
