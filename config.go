@@ -54,9 +54,12 @@ type Config struct {
 	// not, half as many, down to FetchSize. A consumer slower than the
 	// server thus keeps pulling FetchSize records (and memory stays about
 	// two batches of FetchSize), while a fast one pays one network round
-	// trip per MaxFetchSize records. 0 (the default), or any value not
-	// above FetchSize, keeps every PULL at FetchSize, as other Neo4j
-	// drivers do. Sessions may override it.
+	// trip per MaxFetchSize records. The first PULL always asks for
+	// FetchSize. 0 (the default) keeps a Result's PULLs at FetchSize, as
+	// other Neo4j drivers do (testkit checks their sequence), and lets an
+	// RxResult's grow up to DefaultRxMaxFetchSizeFactor (16) times
+	// FetchSize. A negative value, or any value not above FetchSize,
+	// keeps every PULL at FetchSize for both. Sessions may override it.
 	MaxFetchSize int
 	// PreRangeHandshake offers Bolt 4.1 in the handshake instead of the
 	// manifest proposal (bolt.PreRangeOffer): for deployments with Neo4j
@@ -281,7 +284,8 @@ type SessionConfig struct {
 	DatabaseName string
 	// FetchSize overrides Config.FetchSize; FetchDefault keeps it.
 	FetchSize int
-	// MaxFetchSize overrides Config.MaxFetchSize when it is not 0.
+	// MaxFetchSize overrides Config.MaxFetchSize when it is not 0
+	// (negative: fixed batches).
 	MaxFetchSize int
 	// ImpersonatedUser runs the session's work as another user (Bolt 4.4+).
 	ImpersonatedUser string

@@ -8,7 +8,6 @@ import (
 	"net"
 	"runtime"
 	"sync"
-	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/boltrx/boltrx/actors"
@@ -78,7 +77,7 @@ func NewDriver(target string, token auth.TokenManager, configurers ...func(*Conf
 		Propagate:      cfg.PropagateTraceContext,
 	})
 	d.sys = actors.NewSystem(cfg.Logger)
-	d.sup = d.sys.Root.Spawn(actor.PropsFromProducer(func() actor.Actor { return &supervisor{} }))
+	d.sup = d.sys.Root.Spawn(actor.PropsFromProducer(func() actor.Actor { return &actors.Supervisor{System: d.sys} }))
 	d.startRouter()
 	return d, nil
 }
@@ -175,7 +174,7 @@ func (d *Driver) pool(address string) (*actors.Pool, error) {
 	if cfg.LivenessCheckTimeout == LivenessCheckDisabled {
 		cfg.LivenessCheckTimeout = -1
 	}
-	d.sys.Root.Send(d.sup, &startPool{sys: d.sys, address: address, cfg: cfg, reply: reply})
+	d.sys.Root.Send(d.sup, &actors.StartPool{Address: address, Config: cfg, Reply: reply})
 	p := <-reply
 	d.pools[address] = p
 	d.mu.Unlock()
@@ -421,14 +420,8 @@ func (d *Driver) verifyAuthentication(ctx context.Context, token *AuthToken) err
 			return routingError(err)
 		}
 	}
-	p, err := d.pool(address)
+	p, conn, err := d.lease(ctx, address, leaseOptions{database: database, feedback: true, auth: token})
 	if err != nil {
-		return err
-	}
-	conn, err := p.Acquire(withConnectToken(ctx, token))
-	if err != nil {
-		err = acquireErr(err)
-		d.routedError(address, database, err)
 		return err
 	}
 	defer p.Release(conn)
@@ -494,31 +487,12 @@ func (d *Driver) GetServerInfo(ctx context.Context) (ServerInfo, error) {
 // serverInfoAt describes the server at address through a connection of
 // its pool; an idle one must first answer a RESET.
 func (d *Driver) serverInfoAt(ctx context.Context, address, database string) (ServerInfo, error) {
-	p, err := d.pool(address)
+	p, c, err := d.lease(ctx, address, leaseOptions{database: database, feedback: true, resetPooled: true})
 	if err != nil {
 		return nil, err
 	}
-	for {
-		start := time.Now()
-		c, err := p.Acquire(ctx)
-		if err != nil {
-			err = acquireErr(err)
-			d.routedError(address, database, err)
-			return nil, err
-		}
-		if c.Created.Before(start) { // pooled, not opened for this call
-			if _, err := c.Call(ctx, &bolt.Reset{}); err != nil {
-				c.Interrupt(err)
-				p.Release(c)
-				if ctx.Err() != nil {
-					return nil, connectivityError(err)
-				}
-				continue // the pool drops the dead connection
-			}
-		}
-		p.Release(c)
-		return serverInfoOf{address: c.Address, agent: c.Server, protocol: c.Version}, nil
-	}
+	p.Release(c)
+	return serverInfoOf{address: c.Address, agent: c.Server, protocol: c.Version}, nil
 }
 
 // SupportsSessionAuth reports whether the server (a reader of the
@@ -547,22 +521,4 @@ func acquireErr(err error) error {
 		return usageErrorOf(ErrDriverClosed, "boltrx: the driver is closed: create a new one with boltrx.NewDriver")
 	}
 	return connectivityError(err)
-}
-
-// startPool asks the supervisor to start a pool actor as its child.
-type startPool struct {
-	sys     *actors.System
-	address string
-	cfg     actors.PoolConfig
-	reply   chan *actors.Pool
-}
-
-// supervisor is the driver's top actor: the pools are its children, so
-// stopping it stops every pool and, under them, every connection.
-type supervisor struct{}
-
-func (s *supervisor) Receive(ctx actor.Context) {
-	if m, ok := ctx.Message().(*startPool); ok {
-		m.reply <- actors.NewPool(m.sys, ctx, m.address, m.cfg)
-	}
 }

@@ -96,7 +96,8 @@ func ExampleSession_RunRx() {
 	defer session.Close(ctx)
 
 	// Nothing is sent until the Observable is observed; the subscriber's
-	// pace decides when each PULL {n: 100} goes out.
+	// pace decides when each PULL goes out (n: 100, more while the
+	// subscriber waits for records).
 	result := session.RunRx(ctx, "UNWIND range(1, 1000) AS i RETURN i", nil)
 	sum, _ := result.Records().
 		Map(func(_ context.Context, v any) (any, error) { return v.(*boltrx.Record).Values[0], nil }).
@@ -107,8 +108,8 @@ func ExampleSession_RunRx() {
 			}
 			return acc.(int64) + v.(int64), nil
 		}).Get()
-	fmt.Println("sum of even numbers:", sum.V, "in", result.Pulls(), "PULLs")
-	// Output: sum of even numbers: 250500 in 10 PULLs
+	fmt.Println("sum of even numbers:", sum.V)
+	// Output: sum of even numbers: 250500
 }
 
 func ExampleSession_ExecuteWrite() {

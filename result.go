@@ -28,6 +28,7 @@ type Result struct {
 	stream   *streams.Stream
 	op       *telemetry.Operation // an auto-commit result's span, ended with the stream
 	database string               // the database the query runs in, for routing feedback
+	rx       *rxMode              // nil: read by Next; else how an Rx subscription reads it
 
 	batch   []Record
 	pos     int
@@ -57,13 +58,13 @@ func newResult(_ context.Context, s *Session, tx *ExplicitTransaction, pool *act
 
 // start sends [BEGIN +] RUN + PULL {n} in one write.
 func (r *Result) start(ctx context.Context, run *bolt.Run, begin *bolt.Begin, telemetry *bolt.Telemetry) error {
-	fetchSize, maxFetchSize := int64(r.session.fetchSize), int64(r.session.maxFetchSize)
+	fetchSize := int64(r.session.fetchSize)
 	if !r.conn.Caps.PullN {
 		fetchSize = bolt.All // Bolt 3 has only PULL_ALL
 	}
-	r.stream = streams.New(r.conn, streams.Options{
+	opts := streams.Options{
 		FetchSize:    fetchSize,
-		MaxFetchSize: maxFetchSize,
+		MaxFetchSize: int64(r.session.maxFetchSize),
 		MapFailure:   r.mapFailure,
 		MapConnError: func(err error) error { return connectivityError(err) },
 		MapRefusal:   r.refusal,
@@ -74,7 +75,17 @@ func (r *Result) start(ctx context.Context, run *bolt.Run, begin *bolt.Begin, te
 		// the records of a batch not read yet count towards the low
 		// watermark (reportHeld).
 		HeldByConsumer: true,
-	})
+	}
+	if r.rx != nil {
+		// An Rx subscription hands what it takes to its channel, whose
+		// reader the stream cannot see: taken counts as consumed. Its
+		// batches grow while the subscriber waits, by default.
+		opts.HeldByConsumer = false
+		opts.WholeBatches = r.rx.wholeBatches
+		opts.ConsumerBusy = r.rx.busy
+		opts.MaxFetchSize = rxMaxFetchSize(fetchSize, int64(r.session.maxFetchSize))
+	}
+	r.stream = streams.New(r.conn, opts)
 	r.lowWatermark = r.stream.LowWatermark()
 	reqs := make([]bolt.Request, 0, 4)
 	hs := make([]streams.Handler, 0, 4)
@@ -104,6 +115,21 @@ func (r *Result) start(ctx context.Context, run *bolt.Run, begin *bolt.Begin, te
 		return mapRequestError(err)
 	}
 	return nil
+}
+
+// rxMaxFetchSize is the bound of an Rx result's batches: the configured
+// MaxFetchSize, or DefaultRxMaxFetchSizeFactor times the fetch size when
+// none is configured (0). A negative MaxFetchSize keeps batches fixed.
+func rxMaxFetchSize(fetchSize, configured int64) int64 {
+	switch {
+	case fetchSize <= 0:
+		return 0
+	case configured == 0:
+		return DefaultRxMaxFetchSizeFactor * fetchSize
+	case configured < 0:
+		return 0
+	}
+	return configured
 }
 
 // mapFailure maps a FAILURE of the result's requests. A security failure

@@ -8,7 +8,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/boltrx/boltrx/actors"
 	"github.com/boltrx/boltrx/bolt"
 	"github.com/boltrx/boltrx/internal/clock"
 	"github.com/boltrx/boltrx/router"
@@ -88,27 +87,10 @@ func (d *Driver) fetchRoutingTableFrom(ctx context.Context, address string, req 
 		}
 		req.Bookmarks, req.BookmarksFor = bms, nil
 	}
-	p, err := d.pool(address)
+	own, _ := req.Auth.(*AuthToken)
+	p, conn, err := d.lease(ctx, address, leaseOptions{auth: own, authenticate: true})
 	if err != nil {
 		return nil, err
-	}
-	own, _ := req.Auth.(*AuthToken)
-	ctx = withConnectToken(ctx, own)
-	var conn *actors.Conn
-	for {
-		c, err := p.Acquire(ctx)
-		if err != nil {
-			return nil, acquireErr(err)
-		}
-		c, retry, err := d.ensureAuth(ctx, p, c, own)
-		if retry {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		conn = c
-		break
 	}
 	defer p.Release(conn)
 	setOperationServer(telemetry.OperationFrom(ctx), conn)

@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 
 	"github.com/reactivex/rxgo/v2"
+
+	"github.com/boltrx/boltrx/telemetry"
 )
 
 // ErrAlreadySubscribed is the error item a second subscriber of an
@@ -15,12 +17,18 @@ import (
 var ErrAlreadySubscribed = errors.New("boltrx: the result's records are already being observed: an RxResult has one subscriber; run the query again for another")
 
 // RxResult is a query's result as a cold reactive stream: nothing is sent
-// to the server until Records' Observable is observed. The subscriber's
-// demand drives the wire: the next PULL {n} goes out when the records not
-// yet taken fall below a low watermark, and a subscriber that stops taking
-// records stops the PULLs, so memory stays bounded by about two batches.
+// to the server until Records' (or RecordBatches') Observable is
+// observed. The subscriber's demand drives the wire: the next PULL {n}
+// goes out when the records not yet taken fall below a low watermark, and
+// a subscriber that stops taking records stops the PULLs, so memory stays
+// bounded by about two batches of the fetch size.
+//
+// By default the batches of an RxResult grow while its subscriber waits
+// for records (see Config.MaxFetchSize: up to DefaultRxMaxFetchSizeFactor
+// times the fetch size unless MaxFetchSize says otherwise), and the
+// Observable's channel is buffered (DefaultRxBuffer records).
 type RxResult struct {
-	start func(ctx context.Context) (*Result, error)
+	start func(ctx context.Context, mode *rxMode) (*Result, error)
 	ctx   context.Context
 
 	subscribed atomic.Bool
@@ -30,15 +38,44 @@ type RxResult struct {
 	err        error
 }
 
-func newRxResult(ctx context.Context, start func(ctx context.Context) (*Result, error)) *RxResult {
+// DefaultRxBuffer is the capacity of the channel of Records' Observable
+// unless the caller's rxgo options say otherwise
+// (rxgo.WithBufferedChannel(0) makes it unbuffered): the subscription's
+// producer runs up to this many records ahead of the subscriber, so a
+// record costs a channel send, not a goroutine switch. These records
+// count as taken: with a slow subscriber, memory holds them on top of
+// about two batches.
+const DefaultRxBuffer = 256
+
+// DefaultRxMaxFetchSizeFactor bounds the growth of an RxResult's batches
+// when neither Config.MaxFetchSize nor SessionConfig.MaxFetchSize is set:
+// a starved subscriber's PULLs grow up to this many times the fetch size.
+const DefaultRxMaxFetchSizeFactor = 16
+
+// rxMode is how an Rx subscription consumes its result's stream.
+type rxMode struct {
+	// wholeBatches: one item per PULL batch (RecordBatches).
+	wholeBatches bool
+	// busy reports whether the subscriber still has records to take
+	// (the Observable's channel is not empty).
+	busy func() bool
+}
+
+func newRxResult(ctx context.Context, start func(ctx context.Context, mode *rxMode) (*Result, error)) *RxResult {
 	return &RxResult{start: start, ctx: ctx, started: make(chan struct{})}
 }
 
 // RunRx returns the result of query, run in an auto-commit transaction
 // when the result's records are first observed.
 func (s *Session) RunRx(ctx context.Context, query string, params map[string]any, configurers ...func(*TransactionConfig)) *RxResult {
-	return newRxResult(ctx, func(ctx context.Context) (*Result, error) {
-		return s.Run(ctx, query, params, configurers...)
+	return newRxResult(ctx, func(ctx context.Context, mode *rxMode) (*Result, error) {
+		ctx, op := s.driver.tel.StartOperation(ctx, telemetry.KindQuery, s.operationAttrs(query))
+		r, err := s.runMode(ctx, op, query, params, mode, configurers...)
+		if err != nil {
+			endOperation(op, err)
+			return nil, err
+		}
+		return r, nil
 	})
 }
 
@@ -46,15 +83,15 @@ func (s *Session) RunRx(ctx context.Context, query string, params map[string]any
 // result's records are first observed. Several results of one
 // transaction may stream at once, each pulled by its own qid.
 func (tx *ExplicitTransaction) RunRx(ctx context.Context, query string, params map[string]any) *RxResult {
-	return newRxResult(ctx, func(ctx context.Context) (*Result, error) {
-		return tx.Run(ctx, query, params)
+	return newRxResult(ctx, func(ctx context.Context, mode *rxMode) (*Result, error) {
+		return tx.run(ctx, query, params, mode)
 	})
 }
 
 // launch sends the query, once.
-func (rr *RxResult) launch(ctx context.Context) (*Result, error) {
+func (rr *RxResult) launch(ctx context.Context, mode *rxMode) (*Result, error) {
 	rr.once.Do(func() {
-		rr.result, rr.err = rr.start(ctx)
+		rr.result, rr.err = rr.start(ctx, mode)
 		close(rr.started)
 	})
 	return rr.result, rr.err
@@ -66,41 +103,83 @@ func (rr *RxResult) launch(ctx context.Context) (*Result, error) {
 // subscription (cancelling the context given with rxgo.WithContext)
 // discards the rest of the result on the server.
 //
-// opts are rxgo options of the Observable: rxgo.WithBufferedChannel(n)
-// lets the producer run up to n records ahead of the subscriber (the
-// default, unbuffered, hands over one record at a time);
-// rxgo.WithContext(ctx) gives a context whose cancellation unsubscribes.
+// opts are rxgo options of the Observable, applied after the default
+// rxgo.WithBufferedChannel(DefaultRxBuffer): rxgo.WithBufferedChannel(n)
+// lets the producer run up to n records ahead of the subscriber (0 hands
+// over one record at a time); rxgo.WithContext(ctx) gives a context whose
+// cancellation unsubscribes.
 func (rr *RxResult) Records(opts ...rxgo.Option) rxgo.Observable {
-	return rxgo.Defer([]rxgo.Producer{rr.produce}, opts...)
+	opts = append([]rxgo.Option{rxgo.WithBufferedChannel(DefaultRxBuffer)}, opts...)
+	return rxgo.Defer([]rxgo.Producer{func(rxCtx context.Context, next chan<- rxgo.Item) {
+		rr.produce(rxCtx, next, false)
+	}}, opts...)
 }
 
-// produce runs in rxgo's producer goroutine of the subscription.
-func (rr *RxResult) produce(rxCtx context.Context, next chan<- rxgo.Item) {
+// RecordBatches returns the cold Observable of the result's records in
+// batches: each item is a []*Record holding the answer to one PULL (the
+// last batch may be cut short by a failure, which follows it as an error
+// item). It suits pipelines that work a batch at a time (bulk writes to
+// another store, say) and costs one channel hand-over per batch instead
+// of per record. The same backpressure holds: a subscriber that stops
+// taking batches stops the PULLs. Cancellation and opts are as for
+// Records; the channel is unbuffered unless opts say otherwise.
+func (rr *RxResult) RecordBatches(opts ...rxgo.Option) rxgo.Observable {
+	return rxgo.Defer([]rxgo.Producer{func(rxCtx context.Context, next chan<- rxgo.Item) {
+		rr.produce(rxCtx, next, true)
+	}}, opts...)
+}
+
+// linkContext returns a context that ends with parent or, with its
+// cause, when the subscription's rxCtx ends; release frees it.
+func linkContext(parent, rxCtx context.Context) (ctx context.Context, release func()) {
+	ctx, cancel := context.WithCancelCause(parent)
+	stop := context.AfterFunc(rxCtx, func() { cancel(context.Cause(rxCtx)) })
+	return ctx, func() {
+		stop()
+		cancel(nil)
+	}
+}
+
+// produce runs in rxgo's producer goroutine of the subscription: it
+// takes the stream's records as they arrive (one PULL batch at a time
+// with batches) and hands them to next.
+func (rr *RxResult) produce(rxCtx context.Context, next chan<- rxgo.Item, batches bool) {
 	if !rr.subscribed.CompareAndSwap(false, true) {
 		rxgo.Error(ErrAlreadySubscribed).SendContext(rxCtx, next)
 		return
 	}
-	ctx, cancel := context.WithCancelCause(rr.ctx)
-	defer cancel(nil)
-	stop := context.AfterFunc(rxCtx, func() { cancel(context.Cause(rxCtx)) })
-	defer stop()
+	ctx, release := linkContext(rr.ctx, rxCtx)
+	defer release()
 
-	res, err := rr.launch(ctx)
+	mode := &rxMode{wholeBatches: batches, busy: func() bool { return len(next) > 0 }}
+	res, err := rr.launch(ctx, mode)
 	if err != nil {
 		rxgo.Error(err).SendContext(rxCtx, next)
 		return
 	}
+	st := res.stream
+	// cancelled ends a subscription whose context ended: the engine
+	// sends DISCARD or the session RESETs; a clean connection comes
+	// back before the stream ends.
+	cancelled := func(send bool) {
+		st.Cancel(context.Cause(ctx))
+		_ = st.Wait(context.WithoutCancel(ctx))
+		if send {
+			select {
+			case next <- rxgo.Error(context.Cause(ctx)):
+			default:
+			}
+		}
+	}
 	for {
-		batch, err := res.stream.Next(ctx)
+		batch, err := st.Next(ctx)
 		if err == io.EOF {
-			_ = res.stream.Wait(ctx)
+			_ = st.Wait(ctx)
 			return
 		}
 		if err != nil {
 			if ctx.Err() != nil {
-				// Cancelled: the engine sends DISCARD or the session
-				// RESETs; wait for a clean connection before ending.
-				_ = res.stream.Wait(context.WithoutCancel(ctx))
+				cancelled(false)
 				err = context.Cause(ctx)
 			}
 			select {
@@ -110,19 +189,24 @@ func (rr *RxResult) produce(rxCtx context.Context, next chan<- rxgo.Item) {
 			}
 			return
 		}
-		// The batch goes to rxgo's channel, whose reader is the one
-		// consumer the stream knows of: it counts as taken.
-		res.stream.Held(0)
+		if batches {
+			out := make([]*Record, len(batch))
+			for i := range batch {
+				out[i] = &batch[i]
+			}
+			select {
+			case next <- rxgo.Of(out):
+			case <-ctx.Done():
+				cancelled(true)
+				return
+			}
+			continue
+		}
 		for i := range batch {
 			select {
 			case next <- rxgo.Of(&batch[i]):
 			case <-ctx.Done():
-				res.stream.Cancel(context.Cause(ctx))
-				_ = res.stream.Wait(context.WithoutCancel(ctx))
-				select {
-				case next <- rxgo.Error(context.Cause(ctx)):
-				default:
-				}
+				cancelled(true)
 				return
 			}
 		}

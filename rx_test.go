@@ -41,7 +41,8 @@ C: PULL {"n": 2}
 S: RECORD [5]
 S: SUCCESS {"bookmark": "bm:rx"}
 `)
-	drv := newDriver(t, srv.Addr(), func(c *boltrx.Config) { c.FetchSize = 2 })
+	// Fixed batches (no growth): the script checks every PULL.
+	drv := newDriver(t, srv.Addr(), func(c *boltrx.Config) { c.FetchSize, c.MaxFetchSize = 2, -1 })
 	ctx := ctxT(t)
 	sess, _ := drv.NewSession(ctx, boltrx.SessionConfig{})
 	defer sess.Close(ctx)
@@ -89,7 +90,8 @@ S: SUCCESS {"fields": ["1"]}
 S: RECORD [1]
 S: SUCCESS {}
 `)
-	drv := newDriver(t, srv.Addr(), func(c *boltrx.Config) { c.FetchSize = 2 })
+	// Fixed batches (no growth): the script checks every PULL.
+	drv := newDriver(t, srv.Addr(), func(c *boltrx.Config) { c.FetchSize, c.MaxFetchSize = 2, -1 })
 	ctx := ctxT(t)
 	sess, _ := drv.NewSession(ctx, boltrx.SessionConfig{})
 	defer sess.Close(ctx)
@@ -320,7 +322,8 @@ end
 C: COMMIT
 S: SUCCESS {"bookmark": "bm:q"}
 `)
-	drv := newDriver(t, srv.Addr(), func(c *boltrx.Config) { c.FetchSize = 2 })
+	// Fixed batches (no growth): the script checks every PULL.
+	drv := newDriver(t, srv.Addr(), func(c *boltrx.Config) { c.FetchSize, c.MaxFetchSize = 2, -1 })
 	ctx := ctxT(t)
 	sess, _ := drv.NewSession(ctx, boltrx.SessionConfig{})
 	defer sess.Close(ctx)

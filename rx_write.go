@@ -28,10 +28,8 @@ func (s *Session) ExecuteReadRx(ctx context.Context, work RxTransactionWork, con
 
 func (s *Session) executeRx(ctx context.Context, mode AccessMode, work RxTransactionWork, configurers ...func(*TransactionConfig)) rxgo.Observable {
 	return rxgo.Defer([]rxgo.Producer{func(rxCtx context.Context, next chan<- rxgo.Item) {
-		ctx, cancel := context.WithCancelCause(ctx)
-		defer cancel(nil)
-		stop := context.AfterFunc(rxCtx, func() { cancel(context.Cause(rxCtx)) })
-		defer stop()
+		ctx, release := linkContext(ctx, rxCtx)
+		defer release()
 		out, err := s.executeManaged(ctx, mode, func(tx ManagedTransaction) (any, error) {
 			var items []any
 			for item := range work(ctx, tx).Observe(rxgo.WithContext(ctx)) {
@@ -84,10 +82,8 @@ func (s *Session) WriteBatchesRx(ctx context.Context, query string, source rxgo.
 		return rxgo.Thrown(usageErrorf("boltrx: WriteBatchesRx: batchSize must be positive, got %d", batchSize))
 	}
 	return rxgo.Defer([]rxgo.Producer{func(rxCtx context.Context, next chan<- rxgo.Item) {
-		ctx, cancel := context.WithCancelCause(ctx)
-		defer cancel(nil)
-		stop := context.AfterFunc(rxCtx, func() { cancel(context.Cause(rxCtx)) })
-		defer stop()
+		ctx, release := linkContext(ctx, rxCtx)
+		defer release()
 		items := source.Observe(rxgo.WithContext(ctx))
 		batch := make([]any, 0, batchSize)
 		index := 0

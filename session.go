@@ -7,9 +7,9 @@ import (
 	"net"
 	"slices"
 	"strconv"
+	"sync"
 	"sync/atomic"
 
-	"github.com/asynkron/protoactor-go/actor"
 	"github.com/boltrx/boltrx/actors"
 	"github.com/boltrx/boltrx/bolt"
 	"github.com/boltrx/boltrx/bookmarks"
@@ -22,11 +22,12 @@ import (
 // previous one. A Session is cheap; create one per unit of work and Close
 // it. It is not safe for concurrent use (like neo4j-go-driver's).
 //
-// Each session is an actor: it owns the session's state (bookmarks, the
-// open result or transaction, closed or not), which completions on other
-// goroutines (a stream ending on its connection's reader) update through
-// its mailbox. The caller's goroutine does the I/O on the leased
-// connection, so no request or record passes a mailbox.
+// The session's state (bookmarks, the open result or transaction, closed
+// or not) sits in the Session under a mutex: completions on other
+// goroutines (a stream ending on its connection's reader) update it
+// directly, so no query costs a mailbox round trip. The caller's
+// goroutine does the I/O on the leased connection; the actors own the
+// connections' lifecycles (pool, RESET, close, supervision).
 type Session struct {
 	// executeQuery marks the session of Driver.ExecuteQuery, whose work
 	// the TELEMETRY message reports as such.
@@ -41,12 +42,16 @@ type Session struct {
 	fetchSize int
 	// maxFetchSize bounds the growth of batches (Config.MaxFetchSize).
 	maxFetchSize int
-	pid          *actor.PID
-	stopped      chan struct{} // closed when the session's actor has stopped
-	final        Bookmarks     // the bookmarks at Close, read after stopped
 	// homeDB is the home database a routing driver resolved for the
 	// session (no DatabaseName): pinned for its later work.
 	homeDB atomic.Pointer[string]
+
+	mu        sync.Mutex // guards the state below
+	bookmarks Bookmarks
+	closed    bool
+	busy      bool    // an operation is being started
+	result    *Result // the open auto-commit result
+	tx        *ExplicitTransaction
 }
 
 // NewSession returns a session with the given configuration. Use
@@ -58,146 +63,90 @@ func (d *Driver) NewSession(ctx context.Context, cfg SessionConfig) (*Session, e
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	s := &Session{driver: d, cfg: cfg, fetchSize: cfg.effectiveFetchSize(d.cfg.FetchSize), maxFetchSize: cmp.Or(cfg.MaxFetchSize, d.cfg.MaxFetchSize), stopped: make(chan struct{})}
-	state := &sessionActor{session: s, bookmarks: bookmarks.Combine(cfg.Bookmarks)}
-	s.pid = d.sys.Root.Spawn(actor.PropsFromProducer(func() actor.Actor { return state }))
-	return s, nil
+	return &Session{
+		driver:       d,
+		cfg:          cfg,
+		fetchSize:    cfg.effectiveFetchSize(d.cfg.FetchSize),
+		maxFetchSize: cmp.Or(cfg.MaxFetchSize, d.cfg.MaxFetchSize),
+		bookmarks:    bookmarks.Combine(cfg.Bookmarks),
+	}, nil
 }
-
-// The session actor's messages.
-type (
-	// sessionBegin asks to start an operation (auto-commit query or
-	// transaction); the reply carries the bookmarks to start from.
-	sessionBegin struct {
-		tx    bool
-		reply chan sessionBeginReply
-	}
-	sessionBeginReply struct {
-		err       error
-		bookmarks Bookmarks
-		open      *Result // an auto-commit result still streaming: buffer it first
-	}
-	// sessionStarted registers the open auto-commit result or transaction.
-	sessionStarted struct {
-		result *Result
-		tx     *ExplicitTransaction
-	}
-	// sessionDone ends an operation with the bookmark it produced ("" =
-	// none) and says whether it is the open result or transaction.
-	sessionDone struct {
-		result   *Result
-		tx       *ExplicitTransaction
-		bookmark string
-		reply    chan struct{} // nil: nobody waits
-	}
-	// sessionBookmarks asks for the session's bookmarks.
-	sessionBookmarks struct{ reply chan Bookmarks }
-	// sessionClose closes the session; the reply names what is still open.
-	sessionClose      struct{ reply chan sessionCloseReply }
-	sessionCloseReply struct {
-		already   bool
-		bookmarks Bookmarks
-		result    *Result
-		tx        *ExplicitTransaction
-	}
-)
-
-// sessionActor holds a session's state.
-type sessionActor struct {
-	session   *Session
-	bookmarks Bookmarks
-	closed    bool
-	busy      bool // an operation is being started
-	result    *Result
-	tx        *ExplicitTransaction
-}
-
-func (a *sessionActor) Receive(ctx actor.Context) {
-	switch m := ctx.Message().(type) {
-	case *sessionBegin:
-		switch {
-		case a.closed:
-			m.reply <- sessionBeginReply{err: errSessionClosed()}
-		case a.tx != nil:
-			m.reply <- sessionBeginReply{err: usageErrorf("boltrx: the session has an open transaction: commit, roll back or close it before running more work in the session, or run the query in the transaction")}
-		case a.result != nil:
-			m.reply <- sessionBeginReply{open: a.result}
-		case a.busy:
-			m.reply <- sessionBeginReply{err: usageErrorf("boltrx: the session is already starting an operation: a session is not safe for concurrent use, open one per goroutine")}
-		default:
-			a.busy = true
-			m.reply <- sessionBeginReply{bookmarks: a.bookmarks}
-		}
-	case *sessionStarted:
-		a.busy = false
-		if a.closed {
-			return
-		}
-		a.result, a.tx = m.result, m.tx
-	case *sessionDone:
-		if m.result == nil && m.tx == nil {
-			a.busy = false
-		}
-		if m.result != nil && a.result == m.result {
-			a.result = nil
-		}
-		if m.tx != nil && a.tx == m.tx {
-			a.tx = nil
-		}
-		if m.bookmark != "" {
-			a.bookmarks = Bookmarks{m.bookmark}
-		}
-		if m.reply != nil {
-			close(m.reply)
-		}
-	case *sessionBookmarks:
-		m.reply <- append(Bookmarks(nil), a.bookmarks...)
-	case *sessionClose:
-		m.reply <- sessionCloseReply{already: a.closed, bookmarks: a.bookmarks, result: a.result, tx: a.tx}
-		a.closed = true
-		a.result, a.tx = nil, nil
-	case *actor.Stopped:
-		a.session.final = append(Bookmarks(nil), a.bookmarks...)
-		close(a.session.stopped)
-	}
-}
-
-func (s *Session) send(msg any) { s.driver.sys.Root.Send(s.pid, msg) }
 
 // errSessionClosed is returned by every operation of a closed session.
 func errSessionClosed() error {
 	return usageErrorOf(ErrSessionClosed, "boltrx: the session is closed: open a new one with Driver.NewSession")
 }
 
-// begin asks the session actor to start an operation, buffering an
-// auto-commit result that is still open (as neo4j drivers do).
+// begin starts an operation (tx: a transaction) and returns the
+// bookmarks it starts from, buffering an auto-commit result that is
+// still open (as neo4j drivers do).
 func (s *Session) begin(ctx context.Context, tx bool) (Bookmarks, error) {
 	if s == nil {
 		return nil, usageErrorOf(ErrSessionClosed, "boltrx: the session is nil: open one with Driver.NewSession")
 	}
 	for {
-		reply := make(chan sessionBeginReply, 1)
-		s.send(&sessionBegin{tx: tx, reply: reply})
-		var r sessionBeginReply
-		select {
-		case r = <-reply:
-		case <-s.stopped:
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		s.mu.Lock()
+		switch {
+		case s.closed:
+			s.mu.Unlock()
 			return nil, errSessionClosed()
-		case <-ctx.Done():
-			return nil, ctx.Err()
+		case s.tx != nil:
+			s.mu.Unlock()
+			return nil, usageErrorf("boltrx: the session has an open transaction: commit, roll back or close it before running more work in the session, or run the query in the transaction")
+		case s.result != nil:
+			open := s.result
+			s.mu.Unlock()
+			if err := open.buffer(ctx); err != nil && ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			// The result is read to its end now: make sure the session
+			// no longer counts it as open, whatever the order its end
+			// arrived in.
+			s.done(open, nil, "")
+			continue
+		case s.busy:
+			s.mu.Unlock()
+			return nil, usageErrorf("boltrx: the session is already starting an operation: a session is not safe for concurrent use, open one per goroutine")
 		}
-		if r.err != nil {
-			return nil, r.err
-		}
-		if r.open == nil {
-			return r.bookmarks, nil
-		}
-		if err := r.open.buffer(ctx); err != nil && ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		// The result is read to its end now: make sure the session no
-		// longer counts it as open, whatever the order its end arrived in.
-		s.send(&sessionDone{result: r.open})
+		s.busy = true
+		bms := s.bookmarks
+		s.mu.Unlock()
+		return bms, nil
+	}
+}
+
+// started registers the open auto-commit result or transaction of the
+// operation begin started.
+func (s *Session) started(r *Result, tx *ExplicitTransaction) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.busy = false
+	if s.closed {
+		return
+	}
+	s.result, s.tx = r, tx
+}
+
+// done ends an operation with the bookmark it produced ("" = none); r or
+// tx is the open result or transaction it ends, if any (both nil: an
+// operation that never started).
+func (s *Session) done(r *Result, tx *ExplicitTransaction, bookmark string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r == nil && tx == nil {
+		s.busy = false
+	}
+	if r != nil && s.result == r {
+		s.result = nil
+	}
+	if tx != nil && s.tx == tx {
+		s.tx = nil
+	}
+	if bookmark != "" {
+		s.bookmarks = Bookmarks{bookmark}
 	}
 }
 
@@ -213,24 +162,18 @@ func (s *Session) startBookmarks(ctx context.Context, own Bookmarks) (Bookmarks,
 	return bookmarks.Combine(own, managed), nil
 }
 
-// finish reports an operation's end to the session actor and, when it
-// produced a bookmark, to the bookmark manager. It waits until the actor
-// has the bookmark, so LastBookmarks sees it at once.
+// finish reports an operation's end to the session and, when it
+// produced a bookmark, to the bookmark manager.
 func (s *Session) finish(ctx context.Context, r *Result, tx *ExplicitTransaction, started Bookmarks, bookmark string) {
 	if bookmark != "" && s.cfg.BookmarkManager != nil {
 		_ = s.cfg.BookmarkManager.UpdateBookmarks(ctx, started, Bookmarks{bookmark})
 	}
-	done := make(chan struct{})
-	s.send(&sessionDone{result: r, tx: tx, bookmark: bookmark, reply: done})
-	select {
-	case <-done:
-	case <-s.stopped:
-	}
+	s.done(r, tx, bookmark)
 }
 
 // abandon ends an operation that never started (its connection could
 // not be had, for example).
-func (s *Session) abandon() { s.send(&sessionDone{}) }
+func (s *Session) abandon() { s.done(nil, nil, "") }
 
 // LastBookmarks returns the bookmarks of the session's last completed
 // transaction, to pass to another session for causal chaining.
@@ -238,14 +181,9 @@ func (s *Session) LastBookmarks() Bookmarks {
 	if s == nil {
 		return nil
 	}
-	reply := make(chan Bookmarks, 1)
-	s.send(&sessionBookmarks{reply: reply})
-	select {
-	case b := <-reply:
-		return b
-	case <-s.stopped:
-		return append(Bookmarks(nil), s.final...)
-	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append(Bookmarks(nil), s.bookmarks...)
 }
 
 // acquire leases a connection for the session's database and mode: from
@@ -368,31 +306,13 @@ func (s *Session) acquireFrom(ctx context.Context, address, database string, rej
 	if op := telemetry.OperationFrom(ctx); op != nil && database != "" {
 		op.SetDatabase(database)
 	}
-	p, err := s.driver.pool(address)
+	p, c, err := s.driver.lease(ctx, address, leaseOptions{
+		database: database, feedback: true, auth: s.cfg.Auth, authenticate: true, reject: reject,
+	})
 	if err != nil {
 		return nil, nil, "", err
 	}
-	actx := withConnectToken(ctx, s.cfg.Auth)
-	for {
-		c, err := p.Acquire(actx)
-		if err != nil {
-			err = acquireErr(err)
-			s.driver.routedError(address, database, err)
-			return nil, nil, "", err
-		}
-		if reject != nil && reject(c) {
-			p.Release(c)
-			return nil, nil, "", errGuessUnconfirmed
-		}
-		c, retry, err := s.driver.ensureAuth(ctx, p, c, s.cfg.Auth)
-		if retry {
-			continue
-		}
-		if err != nil {
-			return nil, nil, "", err
-		}
-		return p, c, database, nil
-	}
+	return p, c, database, nil
 }
 
 // database is the database the session's work runs in: the configured
@@ -524,19 +444,24 @@ func (s *Session) Run(ctx context.Context, query string, params map[string]any, 
 }
 
 func (s *Session) run(ctx context.Context, op *telemetry.Operation, query string, params map[string]any, configurers ...func(*TransactionConfig)) (*Result, error) {
+	return s.runMode(ctx, op, query, params, nil, configurers...)
+}
+
+// runMode is run for a result read by Next (rx nil) or by an Rx
+// subscription.
+func (s *Session) runMode(ctx context.Context, op *telemetry.Operation, query string, params map[string]any, rx *rxMode, configurers ...func(*TransactionConfig)) (*Result, error) {
 	w, err := s.startWork(ctx, false, configurers)
 	if err != nil {
 		return nil, err
 	}
 	pool, conn, database, bms, tc := w.pool, w.conn, w.database, w.bookmarks, w.tx
 	r := newResult(ctx, s, nil, pool, conn, query, params, bms)
-	r.op, r.database = op, database
+	r.op, r.database, r.rx = op, database, rx
 	// Register the result before its RUN goes out: its end, reported
-	// from the connection's reader goroutine, must reach the session
-	// actor after this (mailboxes keep order).
-	s.send(&sessionStarted{result: r})
+	// from whichever goroutine reads the answer, must come after this.
+	s.started(r, nil)
 	if err := r.start(ctx, &bolt.Run{Query: query, Params: params, TxConfig: tc}, nil, s.telemetry(conn, bolt.TelemetryImplicitTx)); err != nil {
-		s.send(&sessionDone{result: r})
+		s.done(r, nil, "")
 		return nil, err
 	}
 	return r, nil
@@ -585,7 +510,7 @@ func (s *Session) BeginTransaction(ctx context.Context, configurers ...func(*Tra
 		return nil, err
 	}
 	tx.op = op
-	s.send(&sessionStarted{tx: tx})
+	s.started(nil, tx)
 	return tx, nil
 }
 
@@ -667,27 +592,23 @@ func (s *Session) Close(ctx context.Context) error {
 	if s == nil {
 		return nil
 	}
-	reply := make(chan sessionCloseReply, 1)
-	s.send(&sessionClose{reply: reply})
-	var r sessionCloseReply
-	select {
-	case r = <-reply:
-	case <-s.stopped:
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
 		return nil
 	}
-	if r.already {
-		return nil
-	}
+	s.closed = true
+	result, tx := s.result, s.tx
+	s.result, s.tx = nil, nil
+	s.mu.Unlock()
 	var err error
-	if r.result != nil {
-		if _, cerr := r.result.Consume(ctx); cerr != nil {
+	if result != nil {
+		if _, cerr := result.Consume(ctx); cerr != nil {
 			s.driver.sys.Log.Debug("session closed after its result failed", "error", cerr)
 		}
 	}
-	if r.tx != nil {
-		err = r.tx.Close(ctx)
+	if tx != nil {
+		err = tx.Close(ctx)
 	}
-	s.driver.sys.Root.Stop(s.pid)
-	<-s.stopped
 	return err
 }

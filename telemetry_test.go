@@ -244,7 +244,7 @@ end
 C: DISCARD {"n": -1}
 S: SUCCESS {}
 `)
-	drv, h, ctx, root := tracedDriver(t, srv.Addr(), func(c *boltrx.Config) { c.FetchSize = 2 })
+	drv, h, ctx, root := tracedDriver(t, srv.Addr(), func(c *boltrx.Config) { c.FetchSize, c.MaxFetchSize = 2, -1 }) // fixed batches: the script checks every PULL
 	sess, _ := drv.NewSession(ctx, boltrx.SessionConfig{})
 	rr := sess.RunRx(ctx, "RETURN n", nil)
 	sub, cancel := context.WithCancel(ctx)

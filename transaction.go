@@ -81,6 +81,11 @@ func (tx *ExplicitTransaction) check() error {
 
 // Run runs query in the transaction.
 func (tx *ExplicitTransaction) Run(ctx context.Context, query string, params map[string]any) (*Result, error) {
+	return tx.run(ctx, query, params, nil)
+}
+
+// run is Run for a result read by Next (rx nil) or by an Rx subscription.
+func (tx *ExplicitTransaction) run(ctx context.Context, query string, params map[string]any, rx *rxMode) (*Result, error) {
 	if err := tx.check(); err != nil {
 		return nil, err
 	}
@@ -99,7 +104,7 @@ func (tx *ExplicitTransaction) Run(ctx context.Context, query string, params map
 	}
 	ctx = tx.traced(ctx)
 	r := newResult(ctx, tx.session, tx, tx.pool, tx.conn, query, params, tx.started)
-	r.database = tx.database
+	r.database, r.rx = tx.database, rx
 	begin, telemetry := tx.pendingBegin, tx.pendingTelemetry
 	tx.pendingBegin, tx.pendingTelemetry = nil, nil
 	if err := r.start(ctx, &bolt.Run{Query: query, Params: params}, begin, telemetry); err != nil {
@@ -358,7 +363,7 @@ func (s *Session) attempt(ctx context.Context, work ManagedTransactionWork, conf
 	if err != nil {
 		return nil, err
 	}
-	s.send(&sessionStarted{tx: tx})
+	s.started(nil, tx)
 	value, err := work(managedTx{tx})
 	if err != nil {
 		_ = tx.Close(ctx)

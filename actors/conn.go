@@ -21,9 +21,15 @@ import (
 var ErrConnectionClosed = errors.New("boltrx: connection closed")
 
 // Conn is one Bolt connection after its handshake and HELLO: the socket,
-// the framing, the client-side server-state machine and a reader goroutine
-// that decodes responses and hands each to the handler of the request it
-// answers, in request order.
+// the framing and the client-side server-state machine. Responses are
+// decoded and handed, in request order, to the handler of the request
+// they answer by whichever goroutine holds the connection's read turn:
+// a caller waiting for an answer (Await) reads the socket itself, so a
+// short exchange (BEGIN, COMMIT, RUN+PULL of a small result) wakes no
+// other goroutine; a background reader goroutine runs only while answers
+// arrive that nobody waits for (a stream prefetching its next batch, the
+// rest of a batch its consumer is busy with) and exits once no request
+// awaits its answer.
 //
 // The session that holds a Conn (leased from its pool) writes on it
 // directly; nothing on the request or record path passes a mailbox. The
@@ -91,7 +97,21 @@ type Conn struct {
 	broken      atomic.Bool
 	brokenErr   error // set once before broken becomes true
 	onBroken    func(*Conn, error)
-	readerDone  chan struct{}
+	brokenCh    chan struct{} // closed when the connection broke
+
+	// readTurn holds a token while a goroutine reads the socket: the one
+	// reader of the Frontend at a time.
+	readTurn chan struct{}
+	// background counts the background reader goroutines (at most one).
+	background sync.WaitGroup
+	// idleWaiters counts Await calls waiting while no request of the
+	// connection awaited its answer: a request written then must be read
+	// by the background reader.
+	idleWaiters atomic.Int32
+	// dlMu orders the read deadlines of an interrupted Await and of the
+	// stall guard; interrupted says the deadline interrupts a read.
+	dlMu        sync.Mutex
+	interrupted bool
 	lastUsed    atomic.Int64 // unix nanos of the last release
 	pid         atomic.Pointer[connPID]
 }
@@ -109,18 +129,19 @@ type pendingRequest struct {
 // newConn wraps a socket whose handshake negotiated caps' version.
 func newConn(address string, netConn net.Conn, caps *bolt.Capabilities, log *slog.Logger, msgLog bool, tel *telemetry.Instruments) *Conn {
 	c := &Conn{
-		Address:    address,
-		Version:    caps.Version,
-		Caps:       caps,
-		Created:    clock.Now(),
-		netConn:    netConn,
-		fe:         nil, // set below: reads go through the stall guard
-		log:        log,
-		msgLog:     msgLog,
-		sm:         bolt.NewStateMachine(caps),
-		lastQid:    bolt.LastQuery,
-		readerDone: make(chan struct{}),
-		tel:        tel,
+		Address:  address,
+		Version:  caps.Version,
+		Caps:     caps,
+		Created:  clock.Now(),
+		netConn:  netConn,
+		fe:       nil, // set below: reads go through the stall guard
+		log:      log,
+		msgLog:   msgLog,
+		sm:       bolt.NewStateMachine(caps),
+		lastQid:  bolt.LastQuery,
+		brokenCh: make(chan struct{}),
+		readTurn: make(chan struct{}, 1),
+		tel:      tel,
 	}
 	if tel.Enabled() {
 		c.telAttrs = connAttrs(address, netConn, caps.Version)
@@ -140,7 +161,11 @@ type stallGuard struct{ c *Conn }
 func (g stallGuard) Read(p []byte) (int, error) {
 	n, err := g.c.netConn.Read(p)
 	if n > 0 && g.c.recvTimeout > 0 && g.c.awaiting.Load() {
-		_ = g.c.netConn.SetReadDeadline(time.Now().Add(g.c.recvTimeout))
+		g.c.dlMu.Lock()
+		if !g.c.interrupted {
+			_ = g.c.netConn.SetReadDeadline(time.Now().Add(g.c.recvTimeout))
+		}
+		g.c.dlMu.Unlock()
 	}
 	return n, err
 }
@@ -158,16 +183,49 @@ func (c *Conn) armStallGuardLocked() {
 		return
 	}
 	c.awaiting.Store(awaiting)
-	if awaiting {
+	c.dlMu.Lock()
+	defer c.dlMu.Unlock()
+	if c.interrupted {
+		return // the interrupted reader restores the deadline
+	}
+	c.setStallDeadline(awaiting)
+}
+
+// setStallDeadline sets the read deadline the stall guard wants; c.dlMu
+// is held.
+func (c *Conn) setStallDeadline(awaiting bool) {
+	if c.recvTimeout > 0 && awaiting {
 		_ = c.netConn.SetReadDeadline(time.Now().Add(c.recvTimeout))
 	} else {
 		_ = c.netConn.SetReadDeadline(time.Time{})
 	}
 }
 
-// start runs the reader goroutine. Setup (HELLO, LOGON) happens before,
-// synchronously, because a SUCCESS of HELLO may switch the dialect.
-func (c *Conn) start() { go c.readLoop() }
+// start makes the connection ready for use after its setup (HELLO,
+// LOGON), which reads synchronously because a SUCCESS of HELLO may switch
+// the dialect. No goroutine starts: callers read their answers
+// themselves (Await).
+func (c *Conn) start() {}
+
+// Stale breaks an idle connection that the server closed (or wrote to
+// unasked) while it sat in the pool, and reports whether it did so.
+func (c *Conn) Stale() bool {
+	if c.broken.Load() {
+		return true
+	}
+	select {
+	case c.readTurn <- struct{}{}:
+	default:
+		return false // a goroutine still reads it: it will see
+	}
+	stale := c.fe.ResponseBuffered() || peerClosed(c.netConn)
+	<-c.readTurn
+	if stale {
+		c.fail(&IOError{Address: c.Address, Op: "read", Err: errors.New("the server closed the idle connection")})
+		return true
+	}
+	return false
+}
 
 // Broken reports whether the connection failed and must not be used.
 func (c *Conn) Broken() bool { return c.broken.Load() }
@@ -199,10 +257,18 @@ func (c *Conn) Idle() bool {
 // streams.Conn the result engine uses. The request's span is a child of
 // h's SpanContext when h implements SpanContexter, else of the ctx of the
 // connection's latest Pipeline.
+//
+// Nobody may wait for the answer soon (a stream prefetching its next
+// batch): when no goroutine reads the connection, the background reader
+// starts.
 func (c *Conn) Request(req bolt.Request, h streams.Handler) error {
 	c.wmu.Lock()
-	defer c.wmu.Unlock()
-	return c.writeLocked(c.requestContext(h), []bolt.Request{req}, []streams.Handler{h})
+	err := c.writeLocked(c.requestContext(h), []bolt.Request{req}, []streams.Handler{h})
+	c.wmu.Unlock()
+	if err == nil {
+		c.ensureReader()
+	}
+	return err
 }
 
 // Pipeline writes every request in one flush; hs[i] receives the
@@ -210,11 +276,18 @@ func (c *Conn) Request(req bolt.Request, h streams.Handler) error {
 // does not allow fails with an error matching bolt.ErrUsage before anything
 // is written. The requests' spans are children of the span in ctx, and so
 // are those of later Requests whose handler does not say otherwise.
+//
+// The answers are read by whoever waits for them (Await): the caller,
+// typically, on its own goroutine.
 func (c *Conn) Pipeline(ctx context.Context, reqs []bolt.Request, hs []streams.Handler) error {
 	c.wmu.Lock()
-	defer c.wmu.Unlock()
 	c.setSpanParent(ctx)
-	return c.writeLocked(ctx, reqs, hs)
+	err := c.writeLocked(ctx, reqs, hs)
+	c.wmu.Unlock()
+	if err == nil && c.idleWaiters.Load() > 0 {
+		c.ensureReader()
+	}
+	return err
 }
 
 // writeLocked writes reqs in one flush, after a pending
@@ -375,7 +448,7 @@ const closeDrainTimeout = time.Second
 func (c *Conn) Close() {
 	c.awaitAnswers(closeDrainTimeout)
 	c.CloseNoWait()
-	<-c.readerDone
+	c.background.Wait()
 }
 
 // awaitAnswers waits until no request awaits its answer, the connection
@@ -391,11 +464,12 @@ func (c *Conn) awaitAnswers(d time.Duration) {
 	}
 	drained := c.drained
 	c.smu.Unlock()
+	c.ensureReader()
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-drained:
-	case <-c.readerDone:
+	case <-c.brokenCh:
 	case <-t.C:
 	}
 }
@@ -409,9 +483,9 @@ func (c *Conn) signalDrainedLocked() {
 	}
 }
 
-// CloseNoWait is Close without waiting for the reader goroutine, which
+// CloseNoWait is Close without waiting for the background reader, which
 // exits on the closed socket: the way to close a connection from one of
-// its own handlers (they run on the reader goroutine).
+// its own handlers (they run on the goroutine reading the connection).
 func (c *Conn) CloseNoWait() {
 	if !c.broken.Load() {
 		c.wmu.Lock()
@@ -428,8 +502,8 @@ func (c *Conn) CloseNoWait() {
 }
 
 // fail marks the connection broken with err (the first cause wins), closes
-// the socket and tells every request still waiting. The reader goroutine
-// exits on the closed socket.
+// the socket and tells every request still waiting. A goroutine reading
+// the connection stops on the closed socket.
 func (c *Conn) fail(err error) {
 	c.smu.Lock()
 	if c.broken.Load() {
@@ -438,6 +512,7 @@ func (c *Conn) fail(err error) {
 	}
 	c.brokenErr = err
 	c.broken.Store(true)
+	close(c.brokenCh)
 	c.sm.MarkDefunct()
 	waiting := c.pending[c.head:]
 	c.pending, c.head = nil, 0
@@ -462,63 +537,245 @@ func (c *Conn) fail(err error) {
 	}
 }
 
-// readLoop decodes responses and hands each to the handler of the request
-// it answers. A RECORD's values go to the handler without copying.
-func (c *Conn) readLoop() {
-	defer close(c.readerDone)
-	var resp bolt.Response
-	for {
-		if err := c.fe.Receive(&resp); err != nil {
-			if !c.broken.Load() {
-				var ne net.Error
-				if errors.As(err, &ne) && ne.Timeout() && c.recvTimeout > 0 {
-					err = fmt.Errorf("the server sent nothing for %v, its connection.recv_timeout_seconds hint: the connection is stale: %w", c.recvTimeout, err)
-				}
-				c.fail(&IOError{Address: c.Address, Op: "read", Err: err})
+// errNotAnswered: a response arrived that answers no request.
+var errNotAnswered = errors.New("a response without a request")
+
+// readOne reads the next response into resp and hands it to the handler
+// of the request it answers. An error breaks the connection unless it
+// interrupted a read between two messages on purpose (an Await whose ctx
+// ended): then interrupted is true and the connection stays usable.
+func (c *Conn) readOne(resp *bolt.Response) (interrupted bool, err error) {
+	if err := c.fe.Receive(resp); err != nil {
+		c.dlMu.Lock()
+		mine := c.interrupted
+		c.dlMu.Unlock()
+		var ne net.Error
+		if mine && errors.As(err, &ne) && ne.Timeout() && !c.fe.ReceiveFailed() {
+			return true, err
+		}
+		if !c.broken.Load() {
+			if errors.As(err, &ne) && ne.Timeout() && c.recvTimeout > 0 && !mine {
+				err = fmt.Errorf("the server sent nothing for %v, its connection.recv_timeout_seconds hint: the connection is stale: %w", c.recvTimeout, err)
 			}
-			return
+			c.fail(&IOError{Address: c.Address, Op: "read", Err: err})
 		}
-		c.smu.Lock()
-		if c.head >= len(c.pending) {
-			c.smu.Unlock()
-			c.fail(&bolt.ProtocolError{Message: resp.Kind.String(), Offset: -1, Detail: "a response without a request"})
-			return
+		return false, err
+	}
+	c.smu.Lock()
+	if c.head >= len(c.pending) {
+		c.smu.Unlock()
+		err := &bolt.ProtocolError{Message: resp.Kind.String(), Offset: -1, Detail: errNotAnswered.Error()}
+		c.fail(err)
+		return false, err
+	}
+	if err := c.sm.OnResponse(nil, resp); err != nil {
+		c.smu.Unlock()
+		c.fail(err)
+		return false, err
+	}
+	if resp.Kind == bolt.ResponseRecord {
+		c.pending[c.head].records++
+		h := c.pending[c.head].h
+		c.smu.Unlock()
+		h.OnRecord(resp.Record.Values)
+		resp.Record.Values = nil
+		return false, nil
+	}
+	if resp.Kind == bolt.ResponseFailure {
+		c.noteFailure(&resp.Failure)
+	}
+	answered := c.pending[c.head]
+	if answered.run == c.runs && answered.run != 0 && resp.Kind == bolt.ResponseSuccess && resp.Success.Has(bolt.KeyQid) {
+		c.lastQid = resp.Success.Qid
+	}
+	c.pending[c.head] = pendingRequest{}
+	c.head++
+	if c.head == len(c.pending) {
+		c.pending, c.head = c.pending[:0], 0
+	}
+	c.armStallGuardLocked()
+	c.signalDrainedLocked()
+	c.smu.Unlock()
+	if c.msgLog {
+		c.log.Debug("bolt S", "address", c.Address, "message", resp.Kind.String())
+	}
+	// The span ends first: whoever waits for the handler finds it ended.
+	c.endRequest(answered, resp, nil)
+	answered.h.OnSummary(resp)
+	return false, nil
+}
+
+// awaitingAnswers reports whether a request awaits its answer.
+func (c *Conn) awaitingAnswers() bool {
+	c.smu.Lock()
+	defer c.smu.Unlock()
+	return c.head < len(c.pending)
+}
+
+// needsBackground reports whether the background reader must read when
+// the read turn is given up: a request still awaits its answer, and
+// nobody may ever wait for it (a result the caller no longer reads, the
+// IGNORED after a failed RUN, a prefetched batch). Answers left unread
+// would keep the connection from its pool and the server waiting.
+func (c *Conn) needsBackground() bool {
+	return !c.broken.Load() && c.awaitingAnswers()
+}
+
+// ensureReader starts the background reader unless a goroutine reads the
+// connection already.
+func (c *Conn) ensureReader() {
+	if c.broken.Load() {
+		return
+	}
+	select {
+	case c.readTurn <- struct{}{}:
+	default:
+		return // the reader will look again when it stops (endRead)
+	}
+	if !c.awaitingAnswers() {
+		c.endRead()
+		return
+	}
+	c.background.Add(1)
+	go c.readBackground()
+}
+
+// endRead gives up the read turn; when answers remain that nobody will
+// wait for, the background reader takes it.
+func (c *Conn) endRead() {
+	<-c.readTurn
+	if c.needsBackground() {
+		c.ensureReader()
+	}
+}
+
+// readBackground reads and dispatches responses until no request awaits
+// its answer or the connection breaks; the caller holds the read turn.
+func (c *Conn) readBackground() {
+	defer c.background.Done()
+	var resp bolt.Response
+	for c.awaitingAnswers() {
+		if _, err := c.readOne(&resp); err != nil {
+			break
 		}
-		if err := c.sm.OnResponse(nil, &resp); err != nil {
-			c.smu.Unlock()
-			c.fail(err)
-			return
-		}
-		if resp.Kind == bolt.ResponseRecord {
-			c.pending[c.head].records++
-			h := c.pending[c.head].h
-			c.smu.Unlock()
-			h.OnRecord(resp.Record.Values)
-			resp.Record.Values = nil
+	}
+	// Answers of requests written meanwhile: endRead looks again.
+	c.endRead()
+}
+
+// Await waits until ready can be received from, reading and dispatching
+// the connection's responses on the calling goroutine meanwhile when no
+// other goroutine reads them (the answer ready waits for is then read
+// with no goroutine hand-off). It returns ctx's error if ctx ends first,
+// nil otherwise; a broken connection tells the handlers, which make ready
+// fire. A read interrupted by ctx leaves the connection usable: the
+// background reader takes over the answers still awaited.
+func (c *Conn) Await(ctx context.Context, ready <-chan struct{}) error {
+	select {
+	case <-ready:
+		return nil
+	default:
+	}
+	for {
+		if c.broken.Load() || !c.awaitingAnswers() {
+			got, err := c.awaitIdle(ctx, ready)
+			if got {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
 			continue
 		}
-		if resp.Kind == bolt.ResponseFailure {
-			c.noteFailure(&resp.Failure)
+		select {
+		case <-ready:
+			return nil
+		case <-ctx.Done():
+			c.ensureReader()
+			return ctx.Err()
+		case c.readTurn <- struct{}{}:
 		}
-		answered := c.pending[c.head]
-		if answered.run == c.runs && answered.run != 0 && resp.Kind == bolt.ResponseSuccess && resp.Success.Has(bolt.KeyQid) {
-			c.lastQid = resp.Success.Qid
+		got, err := c.readUntil(ctx, ready)
+		c.endRead()
+		if got {
+			return nil
 		}
-		c.pending[c.head] = pendingRequest{}
-		c.head++
-		if c.head == len(c.pending) {
-			c.pending, c.head = c.pending[:0], 0
+		if err != nil {
+			c.ensureReader()
+			return err
 		}
-		c.armStallGuardLocked()
-		c.signalDrainedLocked()
-		c.smu.Unlock()
-		if c.msgLog {
-			c.log.Debug("bolt S", "address", c.Address, "message", resp.Kind.String())
+	}
+}
+
+// awaitIdle waits for ready while no request awaits its answer (or the
+// connection broke). A request written meanwhile is read by the
+// background reader (Pipeline starts it while an Await waits here). It
+// returns at once, got and err unset, when a request awaits its answer by
+// the time it counts itself among the idle waiters: the caller reads it.
+func (c *Conn) awaitIdle(ctx context.Context, ready <-chan struct{}) (got bool, err error) {
+	c.idleWaiters.Add(1)
+	defer c.idleWaiters.Add(-1)
+	if !c.broken.Load() && c.awaitingAnswers() {
+		return false, nil
+	}
+	select {
+	case <-ready:
+		return true, nil
+	case <-ctx.Done():
+		return false, ctx.Err()
+	}
+}
+
+// readUntil reads and dispatches responses, holding the read turn, until
+// ready fires (then it also dispatches the responses already buffered,
+// which cost no wait), ctx interrupts a read, the connection breaks, or no
+// request awaits its answer any more.
+func (c *Conn) readUntil(ctx context.Context, ready <-chan struct{}) (bool, error) {
+	var fired chan struct{}
+	if ctx.Done() != nil {
+		fired = make(chan struct{})
+		stop := context.AfterFunc(ctx, func() {
+			defer close(fired)
+			c.dlMu.Lock()
+			defer c.dlMu.Unlock()
+			c.interrupted = true
+			_ = c.netConn.SetReadDeadline(time.Unix(1, 0))
+		})
+		defer func() {
+			if stop() {
+				return
+			}
+			<-fired
+			c.dlMu.Lock()
+			c.interrupted = false
+			c.setStallDeadline(c.awaiting.Load())
+			c.dlMu.Unlock()
+		}()
+	}
+	var resp bolt.Response
+	for {
+		// Look before every read: the turn may come after another
+		// reader dispatched what ready waited for, or the last answer.
+		select {
+		case <-ready:
+			for c.fe.ResponseBuffered() && !c.broken.Load() && c.awaitingAnswers() {
+				if _, err := c.readOne(&resp); err != nil {
+					break
+				}
+			}
+			return true, nil
+		default:
 		}
-		// The span ends first: whoever waits for the handler finds it
-		// ended.
-		c.endRequest(answered, &resp, nil)
-		answered.h.OnSummary(&resp)
+		if c.broken.Load() || !c.awaitingAnswers() {
+			return false, nil
+		}
+		interrupted, err := c.readOne(&resp)
+		if interrupted {
+			return false, ctx.Err()
+		}
+		if err != nil {
+			return false, nil // the handlers know; ready fires
+		}
 	}
 }
 
@@ -575,6 +832,9 @@ func (h *syncHandler) OnConnError(err error) {
 }
 
 func (h *syncHandler) wait(ctx context.Context, c *Conn) error {
+	if err := c.Await(ctx, h.done); err == nil {
+		return h.err
+	}
 	select {
 	case <-h.done:
 		return h.err

@@ -166,24 +166,34 @@ func (a *acquisition) waiting(ctx context.Context) context.Context {
 }
 
 func (p *Pool) acquire(ctx context.Context, acq *acquisition) (*Conn, error) {
-	if p.cfg.AcquisitionTimeout >= 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeoutCause(ctx, p.cfg.AcquisitionTimeout, &AcquisitionTimeoutError{
-			Address: p.Address, Timeout: p.cfg.AcquisitionTimeout, MaxSize: p.cfg.MaxSize})
-		defer cancel()
-	}
+	// The acquisition timeout's timer starts only when the pool has no
+	// idle connection to hand out at once.
+	timed := false
 	for {
-		c, mayDial, w, err := p.tryAcquire()
+		if !timed && p.cfg.AcquisitionTimeout >= 0 && !p.hasIdle() {
+			timed = true
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeoutCause(ctx, p.cfg.AcquisitionTimeout, &AcquisitionTimeoutError{
+				Address: p.Address, Timeout: p.cfg.AcquisitionTimeout, MaxSize: p.cfg.MaxSize})
+			defer cancel()
+		}
+		c, mayDial, w, err := p.tryAcquire(!timed && p.cfg.AcquisitionTimeout >= 0)
 		switch {
 		case err != nil:
 			return nil, err
 		case c != nil:
+			if c.Stale() {
+				p.Release(c) // broken: dropped
+				continue
+			}
 			if p.alive(ctx, c) {
 				return c, nil
 			}
 			continue
 		case mayDial:
 			return p.open(acq.waiting(ctx))
+		case w == nil:
+			continue // no idle connection after all: arm the timeout
 		}
 		ctx = acq.waiting(ctx)
 		select {
@@ -213,7 +223,10 @@ func acquireError(ctx context.Context) error {
 
 // tryAcquire takes an idle connection, or a permission to open one, or
 // queues a waiter.
-func (p *Pool) tryAcquire() (*Conn, bool, *waiter, error) {
+//
+// idleOnly: only an idle connection will do; nothing else happens
+// without one (the caller arms its timeout and asks again).
+func (p *Pool) tryAcquire(idleOnly bool) (*Conn, bool, *waiter, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.closed {
@@ -230,6 +243,9 @@ func (p *Pool) tryAcquire() (*Conn, bool, *waiter, error) {
 		}
 		p.leaseLocked(c)
 		return c, false, nil, nil
+	}
+	if idleOnly {
+		return nil, false, nil, nil
 	}
 	if p.roomLocked() {
 		p.opening++
@@ -272,6 +288,13 @@ func (p *Pool) removeWaiterLocked(e *list.Element) *waiter {
 	p.waiters.Remove(e)
 	p.cfg.Telemetry.PendingRequests(p.Address, -1)
 	return e.Value.(*waiter)
+}
+
+// hasIdle reports whether an idle connection may be handed out at once.
+func (p *Pool) hasIdle() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.idle) > 0
 }
 
 func (p *Pool) roomLocked() bool {

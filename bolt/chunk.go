@@ -248,6 +248,33 @@ func NewChunkReader(r io.Reader, maxMessageSize int) *ChunkReader {
 // not yet returned as part of a message.
 func (cr *ChunkReader) Buffered() int { return cr.end - cr.start }
 
+// MessageBuffered reports whether a whole message (every chunk up to its
+// end marker, after any NOOPs) is in the read buffer, so that ReadMessage
+// returns it without reading from the underlying reader.
+func (cr *ChunkReader) MessageBuffered() bool {
+	if cr.err != nil {
+		return false
+	}
+	i, seen := cr.start, false
+	for i+chunkHeaderSize <= cr.end {
+		size := int(binary.BigEndian.Uint16(cr.buf[i:]))
+		i += chunkHeaderSize
+		if size == 0 {
+			if seen {
+				return true
+			}
+			continue // a NOOP
+		}
+		seen = true
+		i += size
+	}
+	return false
+}
+
+// Failed reports whether an earlier error left the stream out of step
+// (a message partly consumed): every later ReadMessage fails.
+func (cr *ChunkReader) Failed() bool { return cr.err != nil }
+
 // ReadMessage returns the next message, without its chunk headers. NOOP
 // chunks between messages are skipped. The returned slice is only valid
 // until the next call: a message in a single chunk is a view into the read

@@ -733,3 +733,27 @@ func BenchmarkBeginEndMessageSmall(b *testing.B) {
 		}
 	}
 }
+
+func TestMessageBufferedSeesWholeMessagesOnly(t *testing.T) {
+	// A NOOP, then a message in two chunks: [00 02 'a' 'b'] [00 01 'c'] [00 00].
+	stream := []byte{0, 0, 0, 2, 'a', 'b', 0, 1, 'c', 0, 0}
+	for cut := 0; cut < len(stream); cut++ {
+		cr := NewChunkReader(bytes.NewReader(stream[:cut]), 0)
+		_ = cr.fill(cut)
+		if cr.MessageBuffered() {
+			t.Fatalf("MessageBuffered with %d of %d bytes", cut, len(stream))
+		}
+	}
+	cr := NewChunkReader(bytes.NewReader(stream), 0)
+	_ = cr.fill(len(stream))
+	if !cr.MessageBuffered() {
+		t.Fatal("MessageBuffered false with the whole message buffered")
+	}
+	msg, err := cr.ReadMessage()
+	if err != nil || string(msg) != "abc" {
+		t.Fatalf("ReadMessage = %q, %v", msg, err)
+	}
+	if cr.MessageBuffered() || cr.Failed() {
+		t.Fatal("nothing left, nothing failed")
+	}
+}

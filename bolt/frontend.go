@@ -34,6 +34,8 @@ func NewFrontend(rw io.ReadWriter, caps *Capabilities, maxMessageSize int) *Fron
 		w:    NewChunkWriter(rw),
 		r:    NewChunkReader(rw, maxMessageSize),
 	}
+	// Records come by the thousand: their values share slabs.
+	fe.dec.Slabs = true
 	fe.SetUTCPatched(false)
 	return fe
 }
@@ -68,6 +70,16 @@ func (fe *Frontend) Buffered() int { return fe.w.Buffered() }
 
 // Flush writes every buffered request in one write.
 func (fe *Frontend) Flush() error { return fe.w.Flush() }
+
+// ResponseBuffered reports whether the next response is already read
+// from the network in full: Receive then returns without blocking.
+func (fe *Frontend) ResponseBuffered() bool { return fe.r.MessageBuffered() }
+
+// ReceiveFailed reports whether an earlier Receive error left the
+// connection's input out of step (a message partly read): it cannot be
+// read any more. An error between messages (a read deadline while waiting
+// for the next one) leaves it usable.
+func (fe *Frontend) ReceiveFailed() bool { return fe.r.Failed() }
 
 // Receive reads the next response into resp, which the caller owns and
 // reuses: only the part resp.Kind names is filled in, and a RECORD costs

@@ -72,3 +72,36 @@ func BenchmarkEncodeParams(b *testing.B) {
 		}
 	}
 }
+
+func benchmarkDecodeListSlabs(b *testing.B, v []any) {
+	e := Encoder{Dialect: LatestDialect}
+	if err := e.WriteValue(v); err != nil {
+		b.Fatal(err)
+	}
+	data := e.Buffer()
+	d := Decoder{Dialect: LatestDialect, Slabs: true}
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		d.Reset(data)
+		if _, err := d.ReadList(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkDecodeRecordRowSlabs is BenchmarkDecodeRecordRow with
+// Decoder.Slabs, as a connection decodes records.
+func BenchmarkDecodeRecordRowSlabs(b *testing.B) {
+	benchmarkDecodeListSlabs(b, []any{int64(123456), "a string value", 3.14, true})
+}
+
+// BenchmarkDecodeRecordNodeSlabs is BenchmarkDecodeRecordNode with
+// Decoder.Slabs.
+func BenchmarkDecodeRecordNodeSlabs(b *testing.B) {
+	benchmarkDecodeListSlabs(b, []any{Node{
+		Id: 1234, ElementId: "4:0b0a7e9c-5d2f-4b3e-9a1e-3c2b1a0f9e8d:1234",
+		Labels: []string{"Person"},
+		Props:  map[string]any{"name": "Alice", "age": int64(33)},
+	}})
+}

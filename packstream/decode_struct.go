@@ -39,9 +39,17 @@ func (d *Decoder) readStruct(depth int) (any, error) {
 func (d *Decoder) hydrate(start int, tag byte, fields, depth int) (any, error) {
 	switch tag {
 	case tagNode:
-		return d.readNode(start, fields, depth)
+		n, err := d.readNode(start, fields, depth)
+		if err != nil || !d.Slabs {
+			return n, err
+		}
+		return d.slabs.node(&n), nil
 	case tagRelationship:
-		return d.readRelationship(start, fields, depth)
+		r, err := d.readRelationship(start, fields, depth)
+		if err != nil || !d.Slabs {
+			return r, err
+		}
+		return d.slabs.rel(&r), nil
 	case tagUnboundRelationship:
 		return nil, d.errAt(start, ErrInvalidValue, "UnboundRelationship outside a Path")
 	case tagPath:
@@ -106,6 +114,13 @@ func (d *Decoder) graphFields(legacy, withIDs int) int {
 // id before Bolt 5.0.
 func (d *Decoder) readElementID(id int64) (string, error) {
 	if d.Dialect.ElementIDs {
+		if d.Slabs {
+			b, err := d.stringView()
+			if err != nil {
+				return "", err
+			}
+			return d.slabs.string(b), nil
+		}
 		return d.ReadString()
 	}
 	return strconv.FormatInt(id, 10), nil
@@ -120,7 +135,12 @@ func (d *Decoder) readStringList(depth int) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	list := make([]string, 0, d.capacity(n, 1))
+	var list []string
+	if d.Slabs {
+		list = d.slabs.stringList(d.capacity(n, 1))
+	} else {
+		list = make([]string, 0, d.capacity(n, 1))
+	}
 	for i := 0; i < n; i++ {
 		s, err := d.stringView()
 		if err != nil {

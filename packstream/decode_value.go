@@ -53,9 +53,17 @@ func (d *Decoder) readValue(depth int) (any, error) {
 		d.off++
 		return false, nil
 	case markerFloat64:
-		return d.readFloatBody()
+		f, err := d.readFloatBody()
+		if err != nil || !d.Slabs {
+			return f, err
+		}
+		return d.slabs.float(f), nil
 	case markerInt8, markerInt16, markerInt32, markerInt64:
-		return d.readSizedInt(m)
+		n, err := d.readSizedInt(m)
+		if err != nil || !d.Slabs || n >= 0 && n <= 255 {
+			return n, err
+		}
+		return d.slabs.int(n), nil
 	case markerString8, markerString16, markerString32:
 		return d.readStringValue()
 	case markerBytes8, markerBytes16, markerBytes32:
@@ -76,6 +84,9 @@ func (d *Decoder) readStringValue() (any, error) {
 	b, err := d.stringView()
 	if err != nil {
 		return nil, err
+	}
+	if d.Slabs && len(b) > 0 {
+		return d.slabs.stringValue(b), nil
 	}
 	return string(b), nil
 }
@@ -107,7 +118,12 @@ func (d *Decoder) readList(depth int) ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	list := make([]any, 0, d.capacity(n, 1))
+	var list []any
+	if d.Slabs {
+		list = d.slabs.list(d.capacity(n, 1))
+	} else {
+		list = make([]any, 0, d.capacity(n, 1))
+	}
 	for i := 0; i < n; i++ {
 		v, err := d.readValue(depth + 1)
 		if err != nil {

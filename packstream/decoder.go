@@ -20,6 +20,14 @@ type Decoder struct {
 	// Dialect selects the structure encodings of the negotiated protocol
 	// version.
 	Dialect Dialect
+	// Slabs makes the decoder allocate the values it returns in chunks
+	// shared by many values (lists, integers and floats, short strings,
+	// nodes and relationships) instead of one allocation each: a stream
+	// of records then costs a fraction of the allocations. Values stay
+	// valid as long as they are kept, but a kept value keeps its chunk
+	// (a few KiB) in memory.
+	Slabs bool
+	slabs slabs
 
 	buf []byte
 	off int

@@ -25,8 +25,13 @@ type Handler interface {
 
 // Conn is what a Stream needs from the connection that carries it.
 type Conn interface {
-	// Request writes req, routes its responses to h, and flushes.
+	// Request writes req, routes its responses to h, and flushes. Its
+	// answer may come while nobody waits for it (a prefetched batch).
 	Request(req bolt.Request, h Handler) error
+	// Await waits until ready can be received from or ctx ends (then it
+	// returns ctx's error), reading and dispatching the connection's
+	// responses meanwhile if nobody else does.
+	Await(ctx context.Context, ready <-chan struct{}) error
 }
 
 // ErrCancelled ends a stream that its consumer cancelled without a context
@@ -78,6 +83,18 @@ type Options struct {
 	// or the connection breaks after such a failure, the consumer sees it
 	// instead: it is why the stream failed. nil: none.
 	Earlier func() error
+	// WholeBatches makes Next hand out the records of one PULL at a time,
+	// once that PULL's summary arrived (or the stream ended): each batch
+	// Next returns is then exactly one PULL's answer, for a consumer that
+	// works batch by batch (RxResult.RecordBatches). Without it, Next
+	// hands out whatever arrived so far, as soon as it arrived.
+	WholeBatches bool
+	// ConsumerBusy, when not nil, is asked when the consumer waits in
+	// Next for records while a PULL is in flight: true means the consumer
+	// still has work of its own (records it took but has not processed,
+	// e.g. in a channel towards a subscriber), so the wait does not count
+	// as starvation and does not grow the batches (MaxFetchSize).
+	ConsumerBusy func() bool
 	// SpanContext is the context whose trace span the stream's later
 	// requests (PULL, DISCARD) belong to; nil: none. The connection reads
 	// it through the handlers' SpanContext method.
@@ -140,9 +157,12 @@ type Stream struct {
 	starved      bool         // the consumer waited for records since the latest PULL
 	fetchAll     bool         // the consumer wants the rest at once: PULL {n: -1}
 	held         int          // records the consumer took but has not read (HeldByConsumer)
-	wake         chan struct{}
-	keysReady    chan struct{}
-	done         chan struct{}
+	// bounds are the ends (in queue) of the PULL batches whose summary
+	// arrived and that the consumer has not taken (WholeBatches).
+	bounds    []int
+	wake      chan struct{}
+	keysReady chan struct{}
+	done      chan struct{}
 }
 
 // New returns a Stream for a query whose RUN goes out on conn. The caller
@@ -203,10 +223,8 @@ func (s *Stream) ignoredLocked(ignored error) {
 
 // Keys waits for the RUN's answer and returns the result's keys.
 func (s *Stream) Keys(ctx context.Context) ([]string, error) {
-	select {
-	case <-s.keysReady:
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	if err := s.conn.Await(ctx, s.keysReady); err != nil {
+		return nil, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -226,9 +244,19 @@ func (s *Stream) Next(ctx context.Context) ([]Record, error) {
 		s.mu.Lock()
 		// The consumer asks for more: it holds nothing any more.
 		s.held = 0
-		if n := len(s.queue); n > 0 {
-			batch := s.queue
-			s.queue = nil
+		if n := s.takeableLocked(); n > 0 {
+			batch := s.queue[:n:n]
+			if n == len(s.queue) {
+				s.queue = nil
+			} else {
+				s.queue = s.queue[n:]
+			}
+			if len(s.bounds) > 0 {
+				s.bounds = s.bounds[1:]
+				for i := range s.bounds {
+					s.bounds[i] -= n
+				}
+			}
 			s.lastBatch = n
 			if s.opts.HeldByConsumer {
 				s.held = n
@@ -249,7 +277,7 @@ func (s *Stream) Next(ctx context.Context) ([]Record, error) {
 			return nil, err
 		}
 		s.waiting = true
-		if s.pullInFlight {
+		if s.pullInFlight && (s.opts.ConsumerBusy == nil || !s.opts.ConsumerBusy()) {
 			s.starved = true
 		}
 		pull := s.nextPullLocked()
@@ -258,13 +286,24 @@ func (s *Stream) Next(ctx context.Context) ([]Record, error) {
 			s.send(pull)
 			continue
 		}
-		select {
-		case <-s.wake:
-		case <-ctx.Done():
-			s.Cancel(ctx.Err())
-			return nil, ctx.Err()
+		if err := s.conn.Await(ctx, s.wake); err != nil {
+			s.Cancel(err)
+			return nil, err
 		}
 	}
+}
+
+// takeableLocked returns how many queued records Next may hand out now:
+// all of them, or with WholeBatches those of the oldest complete PULL
+// batch (all once the stream finished).
+func (s *Stream) takeableLocked() int {
+	if !s.opts.WholeBatches || s.finished {
+		return len(s.queue)
+	}
+	if len(s.bounds) > 0 {
+		return s.bounds[0]
+	}
+	return 0
 }
 
 // Cancel ends the stream early: queued records are dropped, the rest of
@@ -280,7 +319,7 @@ func (s *Stream) Cancel(cause error) {
 		return
 	}
 	s.cancelled = true
-	s.queue = nil
+	s.queue, s.bounds = nil, nil
 	s.err = cause
 	var discard *bolt.Discard
 	if s.hasMore && !s.pullInFlight && s.pending == 0 {
@@ -306,12 +345,7 @@ func (s *Stream) Done() <-chan struct{} { return s.done }
 
 // Wait waits until the server has answered every request of the stream.
 func (s *Stream) Wait(ctx context.Context) error {
-	select {
-	case <-s.done:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return s.conn.Await(ctx, s.done)
 }
 
 // Err returns the error that ended the stream, nil while it runs or after
@@ -649,8 +683,10 @@ func (h *pullHandler) OnRecord(values []any) {
 		s.queue = make([]Record, 0, s.slabSize())
 	}
 	s.queue = append(s.queue, Record{Values: values, Keys: s.keys})
-	wake := s.waiting
-	s.waiting = false
+	wake := s.waiting && !s.opts.WholeBatches
+	if wake {
+		s.waiting = false
+	}
 	s.mu.Unlock()
 	if wake {
 		s.signal()
@@ -666,6 +702,9 @@ func (h *pullHandler) OnSummary(resp *bolt.Response) {
 	s.mu.Lock()
 	s.pending--
 	s.pullInFlight = false
+	if s.opts.WholeBatches && len(s.queue) > 0 && (len(s.bounds) == 0 || s.bounds[len(s.bounds)-1] < len(s.queue)) {
+		s.bounds = append(s.bounds, len(s.queue))
+	}
 	var next bolt.Request
 	switch resp.Kind {
 	case bolt.ResponseSuccess:

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"io"
+	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -33,6 +35,16 @@ func (c *fakeConn) Request(req bolt.Request, h Handler) error {
 	c.handlers = append(c.handlers, h)
 	c.sent <- struct{}{}
 	return nil
+}
+
+// Await waits for ready: the test plays the server on other goroutines.
+func (c *fakeConn) Await(ctx context.Context, ready <-chan struct{}) error {
+	select {
+	case <-ready:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 func (c *fakeConn) count() int {
@@ -575,5 +587,104 @@ func TestHeldConsumerDecidesWhenToPull(t *testing.T) {
 	}
 	if !s.Held(0) || c.count() != 1 {
 		t.Fatalf("after the consumer reported holding nothing: %d requests, want the next PULL", c.count())
+	}
+}
+
+// A consumer that waits while it still has records of its own to hand on
+// (ConsumerBusy) is not starved: the batches stay at FetchSize, and the
+// next PULL waits until fewer than the low watermark are queued.
+func TestBusyConsumerKeepsBatchesAtFetchSize(t *testing.T) {
+	var busy atomic.Bool
+	busy.Store(true)
+	s, c, run, pull := start(t, Options{FetchSize: 4, MaxFetchSize: 64, LowWatermark: 2, ConsumerBusy: busy.Load})
+	run.OnSummary(runSuccess("n"))
+	h, next := pull, 0
+	var sizes []int64
+	for range 4 {
+		got := waitingNext(t, s)
+		before := c.count()
+		feed(h, next, next+4)
+		next += 4
+		h.OnSummary(hasMore())
+		<-got
+		if s.Queued() > 0 {
+			takeAll3(t, s)
+		}
+		if c.count() != before+1 {
+			t.Fatalf("requests = %d after a batch, want %d", c.count(), before+1)
+		}
+		req, ph := c.last()
+		h = ph
+		sizes = append(sizes, req.(*bolt.Pull).N)
+		if held := s.Queued(); held > 4 {
+			t.Fatalf("%d records queued, want at most one batch", held)
+		}
+	}
+	if want := []int64{4, 4, 4, 4}; !slices.Equal(sizes, want) {
+		t.Fatalf("PULL sizes %v, want %v", sizes, want)
+	}
+	// The subscriber runs dry: the next waits grow the batches.
+	busy.Store(false)
+	got := waitingNext(t, s)
+	feed(h, next, next+4)
+	h.OnSummary(hasMore())
+	<-got
+	if s.Queued() > 0 {
+		takeAll3(t, s)
+	}
+	if req, _ := c.last(); req.(*bolt.Pull).N != 8 {
+		t.Fatalf("PULL after a starved wait = %+v, want n=8", req)
+	}
+}
+
+// With WholeBatches, Next hands out exactly one PULL's records at a time,
+// once its summary arrived, and the rest at the end.
+func TestWholeBatchesHandOutOnePullAtATime(t *testing.T) {
+	s, c, run, pull := start(t, Options{FetchSize: 3, WholeBatches: true})
+	run.OnSummary(runSuccess("n"))
+	got := waitingNext(t, s)
+	feed(pull, 0, 2)
+	select {
+	case n := <-got:
+		t.Fatalf("Next returned %d records before the batch was complete", n)
+	case <-time.After(20 * time.Millisecond):
+	}
+	feed(pull, 2, 3)
+	pull.OnSummary(hasMore())
+	if n := <-got; n != 3 {
+		t.Fatalf("first batch holds %d records, want 3", n)
+	}
+	req, h := c.last()
+	if req.(*bolt.Pull).N != 3 {
+		t.Fatalf("second PULL = %+v", req)
+	}
+	// The second batch is complete before the consumer asks: no PULL
+	// while it waits in the queue; taking it sends the third, whose
+	// first records are not handed out before its summary.
+	feed(h, 3, 6)
+	h.OnSummary(hasMore())
+	if c.count() != 1 {
+		t.Fatalf("requests = %d with a whole batch queued, want 1", c.count())
+	}
+	batch, err := s.Next(context.Background())
+	if err != nil || len(batch) != 3 || batch[0].Values[0].(int64) != 3 {
+		t.Fatalf("second batch = %v, %v", batch, err)
+	}
+	if c.count() != 2 {
+		t.Fatalf("requests = %d, want the third PULL", c.count())
+	}
+	_, h = c.last()
+	feed(h, 6, 7)
+	if s.Queued() != 1 {
+		t.Fatalf("queued = %d", s.Queued())
+	}
+	// A failure ends the cut-short batch, which still comes out first.
+	h.OnSummary(&bolt.Response{Kind: bolt.ResponseFailure, Failure: bolt.Failure{Code: "Neo.X", Message: "boom"}})
+	batch, err = s.Next(context.Background())
+	if err != nil || len(batch) != 1 || batch[0].Values[0].(int64) != 6 {
+		t.Fatalf("last batch = %v, %v", batch, err)
+	}
+	if _, err := s.Next(context.Background()); err == nil || err == io.EOF {
+		t.Fatalf("Next after the failure = %v, want the failure", err)
 	}
 }
