@@ -6,6 +6,7 @@ import (
 	"math"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -253,26 +254,24 @@ func (m *mapper) mapRecord(dst reflect.Value, rec *Record, cache *columnCache) e
 				return nil // an OPTIONAL MATCH that found nothing: a nil pointer
 			}
 			if _, ok := propertiesOf(values[0]); ok {
-				return convert(dst, values[0], path{column: keys[0], field: m.base.Name()})
+				return prefix(convert(dst, values[0]), keys[0], m.base.Name())
 			}
 		}
 		target := derefAlloc(dst)
 		for i := range m.fields {
 			f := &m.fields[i]
-			fp := path{field: m.base.Name() + "." + f.GoName}
 			if cols[i] < 0 {
-				if err := missing(f, fp); err != nil {
-					return err
+				if err := missing(f); err != nil {
+					return prefix(err, f.Name, m.base.Name()+"."+f.GoName)
 				}
 				continue
 			}
-			fp.column = keys[cols[i]]
-			fv, err := settableField(target, f, fp)
-			if err != nil {
-				return err
+			fv, err := settableField(target, f)
+			if err == nil {
+				err = convert(fv, values[cols[i]])
 			}
-			if err := convert(fv, values[cols[i]], fp); err != nil {
-				return err
+			if err != nil {
+				return prefix(err, keys[cols[i]], m.base.Name()+"."+f.GoName)
 			}
 		}
 		return nil
@@ -281,8 +280,8 @@ func (m *mapper) mapRecord(dst reflect.Value, rec *Record, cache *columnCache) e
 		mv := reflect.MakeMapWithSize(m.base, len(keys))
 		for i, k := range keys {
 			ev := reflect.New(m.base.Elem()).Elem()
-			if err := convert(ev, values[i], path{column: k}); err != nil {
-				return err
+			if err := convert(ev, values[i]); err != nil {
+				return prefix(err, k, "")
 			}
 			mv.SetMapIndex(reflect.ValueOf(k).Convert(m.base.Key()), ev)
 		}
@@ -293,7 +292,7 @@ func (m *mapper) mapRecord(dst reflect.Value, rec *Record, cache *columnCache) e
 			return &MappingError{GoType: m.typ, Detail: fmt.Sprintf("a %s takes a record of one column; this one has %d (%s): return one column, or map into a struct or map",
 				m.typ, len(keys), strings.Join(keys, ", "))}
 		}
-		return convert(dst, values[0], path{column: keys[0]})
+		return prefix(convert(dst, values[0]), keys[0], "")
 	}
 }
 
@@ -311,22 +310,22 @@ func derefAlloc(dst reflect.Value) reflect.Value {
 
 // missing is the error of a field with no column or property, nil when
 // the field may stay empty (a pointer, or tagged omitempty).
-func missing(f *packstream.StructField, p path) error {
+func missing(f *packstream.StructField) error {
 	if f.OmitEmpty || f.Type.Kind() == reflect.Pointer {
 		return nil
 	}
-	return &MappingError{Column: f.Name, Field: p.field, GoType: f.Type, Missing: true,
+	return &MappingError{GoType: f.Type, Missing: true,
 		Detail: "the record has no such column (nor the node such a property): return it, or make the field a pointer or tag it omitempty"}
 }
 
 // settableField returns the field f of the struct value v, allocating
 // nil embedded pointers on the way.
-func settableField(v reflect.Value, f *packstream.StructField, p path) (reflect.Value, error) {
+func settableField(v reflect.Value, f *packstream.StructField) (reflect.Value, error) {
 	for i, x := range f.Index {
 		if i > 0 && v.Kind() == reflect.Pointer {
 			if v.IsNil() {
 				if !v.CanSet() {
-					return reflect.Value{}, &MappingError{Column: p.column, Field: p.field, GoType: f.Type,
+					return reflect.Value{}, &MappingError{GoType: f.Type,
 						Detail: "it is reached through a nil pointer to an unexported embedded struct; export the embedded type or embed it by value"}
 				}
 				v.Set(reflect.New(v.Type().Elem()))
@@ -338,21 +337,19 @@ func settableField(v reflect.Value, f *packstream.StructField, p path) (reflect.
 	return v, nil
 }
 
-// path names where a conversion is: the column (with property and index
-// steps) and the Go field.
-type path struct {
-	column string
-	field  string
+// prefix puts the column and field steps in front of a MappingError's
+// (on the way out of the conversion, so that a success pays nothing for
+// paths).
+func prefix(err error, column, field string) error {
+	if me, ok := err.(*MappingError); ok {
+		me.Column = column + me.Column
+		me.Field = field + me.Field
+	}
+	return err
 }
 
-func (p path) at(step string) path { return path{column: p.column + step, field: p.field + step} }
-
-func (p path) prop(name string, goName string) path {
-	return path{column: p.column + "." + name, field: p.field + "." + goName}
-}
-
-func mismatch(dst reflect.Value, v any, p path, detail string) error {
-	return &MappingError{Column: p.column, Field: p.field, GoType: dst.Type(), Value: v, Detail: detail}
+func mismatch(dst reflect.Value, v any, detail string) error {
+	return &MappingError{GoType: dst.Type(), Value: v, Detail: detail}
 }
 
 // propertiesOf returns the properties of a node or relationship, or the
@@ -375,14 +372,14 @@ var (
 )
 
 // convert stores the result value v into dst without losing anything.
-func convert(dst reflect.Value, v any, p path) error {
+func convert(dst reflect.Value, v any) error {
 	if v == nil {
 		switch dst.Kind() {
 		case reflect.Pointer, reflect.Interface, reflect.Slice, reflect.Map:
 			dst.SetZero()
 			return nil
 		}
-		return mismatch(dst, v, p, "null fits only pointers, interfaces, slices and maps: make the field a pointer")
+		return mismatch(dst, v, "null fits only pointers, interfaces, slices and maps: make the field a pointer")
 	}
 	rv := reflect.ValueOf(v)
 	if rv.Type().AssignableTo(dst.Type()) {
@@ -392,13 +389,13 @@ func convert(dst reflect.Value, v any, p path) error {
 	switch dst.Kind() {
 	case reflect.Pointer:
 		elem := reflect.New(dst.Type().Elem())
-		if err := convert(elem.Elem(), v, p); err != nil {
+		if err := convert(elem.Elem(), v); err != nil {
 			return err
 		}
 		dst.Set(elem)
 		return nil
 	case reflect.Interface:
-		return mismatch(dst, v, p, "the value does not implement the interface")
+		return mismatch(dst, v, "the value does not implement the interface")
 	case reflect.Bool:
 		if b, ok := v.(bool); ok {
 			dst.SetBool(b)
@@ -411,17 +408,17 @@ func convert(dst reflect.Value, v any, p path) error {
 		}
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		if dst.Type() == goDurationType {
-			return convertDuration(dst, v, p)
+			return convertDuration(dst, v)
 		}
 		i, ok, detail := exactInt(v)
 		if !ok {
 			if detail != "" {
-				return mismatch(dst, v, p, detail)
+				return mismatch(dst, v, detail)
 			}
 			break
 		}
 		if dst.OverflowInt(i) {
-			return mismatch(dst, v, p, fmt.Sprintf("%d is out of the field's range", i))
+			return mismatch(dst, v, fmt.Sprintf("%d is out of the field's range", i))
 		}
 		dst.SetInt(i)
 		return nil
@@ -429,12 +426,12 @@ func convert(dst reflect.Value, v any, p path) error {
 		i, ok, detail := exactInt(v)
 		if !ok {
 			if detail != "" {
-				return mismatch(dst, v, p, detail)
+				return mismatch(dst, v, detail)
 			}
 			break
 		}
 		if i < 0 || dst.OverflowUint(uint64(i)) {
-			return mismatch(dst, v, p, fmt.Sprintf("%d is out of the field's range", i))
+			return mismatch(dst, v, fmt.Sprintf("%d is out of the field's range", i))
 		}
 		dst.SetUint(uint64(i))
 		return nil
@@ -442,7 +439,7 @@ func convert(dst reflect.Value, v any, p path) error {
 		switch x := v.(type) {
 		case float64:
 			if dst.Kind() == reflect.Float32 && float64(float32(x)) != x && !math.IsNaN(x) {
-				return mismatch(dst, v, p, fmt.Sprintf("%v does not fit a float32 exactly", x))
+				return mismatch(dst, v, fmt.Sprintf("%v does not fit a float32 exactly", x))
 			}
 			dst.SetFloat(x)
 			return nil
@@ -452,7 +449,7 @@ func convert(dst reflect.Value, v any, p path) error {
 				f = float64(float32(x))
 			}
 			if int64(f) != x || f >= math.MaxInt64 {
-				return mismatch(dst, v, p, fmt.Sprintf("%d has no exact %s form", x, dst.Type()))
+				return mismatch(dst, v, fmt.Sprintf("%d has no exact %s form", x, dst.Type()))
 			}
 			dst.SetFloat(f)
 			return nil
@@ -461,8 +458,9 @@ func convert(dst reflect.Value, v any, p path) error {
 		if list, ok := v.([]any); ok {
 			s := reflect.MakeSlice(dst.Type(), len(list), len(list))
 			for i, item := range list {
-				if err := convert(s.Index(i), item, p.at(fmt.Sprintf("[%d]", i))); err != nil {
-					return err
+				if err := convert(s.Index(i), item); err != nil {
+					step := "[" + strconv.Itoa(i) + "]"
+					return prefix(err, step, step)
 				}
 			}
 			dst.Set(s)
@@ -471,11 +469,12 @@ func convert(dst reflect.Value, v any, p path) error {
 	case reflect.Array:
 		if list, ok := v.([]any); ok {
 			if len(list) != dst.Len() {
-				return mismatch(dst, v, p, fmt.Sprintf("a list of %d elements does not fit an array of %d", len(list), dst.Len()))
+				return mismatch(dst, v, fmt.Sprintf("a list of %d elements does not fit an array of %d", len(list), dst.Len()))
 			}
 			for i, item := range list {
-				if err := convert(dst.Index(i), item, p.at(fmt.Sprintf("[%d]", i))); err != nil {
-					return err
+				if err := convert(dst.Index(i), item); err != nil {
+					step := "[" + strconv.Itoa(i) + "]"
+					return prefix(err, step, step)
 				}
 			}
 			return nil
@@ -486,8 +485,9 @@ func convert(dst reflect.Value, v any, p path) error {
 			m := reflect.MakeMapWithSize(dst.Type(), len(props))
 			for k, item := range props {
 				ev := reflect.New(dst.Type().Elem()).Elem()
-				if err := convert(ev, item, p.at(fmt.Sprintf("[%q]", k))); err != nil {
-					return err
+				if err := convert(ev, item); err != nil {
+					step := "[" + strconv.Quote(k) + "]"
+					return prefix(err, step, step)
 				}
 				m.SetMapIndex(reflect.ValueOf(k).Convert(dst.Type().Key()), ev)
 			}
@@ -506,15 +506,15 @@ func convert(dst reflect.Value, v any, p path) error {
 			break
 		}
 		if props, ok := propertiesOf(v); ok {
-			return fillStruct(dst, props, p)
+			return fillStruct(dst, props)
 		}
 	}
-	return mismatch(dst, v, p, "the types do not fit")
+	return mismatch(dst, v, "the types do not fit")
 }
 
 // fillStruct sets the fields of the struct dst from the properties of a
 // node or relationship, or the entries of a map.
-func fillStruct(dst reflect.Value, props map[string]any, p path) error {
+func fillStruct(dst reflect.Value, props map[string]any) error {
 	for _, f := range packstream.StructFields(dst.Type()) {
 		value, found := props[f.Name]
 		name := f.Name
@@ -526,19 +526,18 @@ func fillStruct(dst reflect.Value, props map[string]any, p path) error {
 				}
 			}
 		}
-		fp := p.prop(name, f.GoName)
 		if !found {
-			if err := missing(&f, fp); err != nil {
-				return err
+			if err := missing(&f); err != nil {
+				return prefix(err, "."+name, "."+f.GoName)
 			}
 			continue
 		}
-		fv, err := settableField(dst, &f, fp)
-		if err != nil {
-			return err
+		fv, err := settableField(dst, &f)
+		if err == nil {
+			err = convert(fv, value)
 		}
-		if err := convert(fv, value, fp); err != nil {
-			return err
+		if err != nil {
+			return prefix(err, "."+name, "."+f.GoName)
 		}
 	}
 	return nil
@@ -562,17 +561,17 @@ func exactInt(v any) (int64, bool, string) {
 
 // convertDuration stores a Bolt Duration of seconds and nanoseconds (no
 // months or days, whose length varies) into a time.Duration.
-func convertDuration(dst reflect.Value, v any, p path) error {
+func convertDuration(dst reflect.Value, v any) error {
 	d, ok := v.(Duration)
 	if !ok {
-		return mismatch(dst, v, p, "a time.Duration takes a Duration value")
+		return mismatch(dst, v, "a time.Duration takes a Duration value")
 	}
 	if d.Months != 0 || d.Days != 0 {
-		return mismatch(dst, v, p, "a Duration with months or days has no fixed length: read it into a boltrx.Duration")
+		return mismatch(dst, v, "a Duration with months or days has no fixed length: read it into a boltrx.Duration")
 	}
 	const limit = math.MaxInt64 / int64(time.Second)
 	if d.Seconds > limit || d.Seconds < -limit {
-		return mismatch(dst, v, p, "the Duration is out of time.Duration's range")
+		return mismatch(dst, v, "the Duration is out of time.Duration's range")
 	}
 	dst.SetInt(d.Seconds*int64(time.Second) + int64(d.Nanos))
 	return nil
