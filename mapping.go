@@ -49,6 +49,17 @@ func RecordAs[T any](rec *Record) (T, error) {
 	return out, mapperFor(dst.Type()).mapRecord(dst, rec, nil)
 }
 
+// As is RecordAs under the name of neo4j-go-driver v6.3 (neo4j.As), so
+// that porting is a rename. Unlike v6.3's preview, a field whose column or
+// property is missing, or null for a field that cannot hold null, is a
+// *MappingError rather than a zero value: make such fields pointers or
+// tag them omitempty.
+func As[T any](rec *Record) (T, error) { return RecordAs[T](rec) }
+
+// CollectRecordsAs maps records (an EagerResult's, say) with RecordAs;
+// it is neo4j-go-driver v6.3's name for EagerAs on the records alone.
+func CollectRecordsAs[T any](records []*Record) ([]T, error) { return mapRecords[T](records) }
+
 // CollectAs reads the rest of the result (as Result.Collect does) and
 // maps each record with RecordAs. The first record that does not map
 // fails the call with its *MappingError.

@@ -189,6 +189,13 @@ func TestEagerAsMapsEveryRecord(t *testing.T) {
 	if err != nil || len(pets) != 2 || pets[1].Name != "b" {
 		t.Fatalf("%v %v", pets, err)
 	}
+	same, err := boltrx.CollectRecordsAs[Pet](res.Records)
+	if err != nil || !reflect.DeepEqual(same, pets) {
+		t.Fatalf("CollectRecordsAs: %v %v", same, err)
+	}
+	if one, err := boltrx.As[Pet](res.Records[0]); err != nil || one.Name != "a" {
+		t.Fatalf("As: %v %v", one, err)
+	}
 	res.Records = append(res.Records, rec(keys, int64(1)))
 	if _, err := boltrx.EagerAs[Pet](res); err == nil {
 		t.Fatal("a record that does not map was accepted")
