@@ -252,3 +252,41 @@ func BenchmarkMapRecordsByHand(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)*10_000/b.Elapsed().Seconds(), "records/s")
 }
+
+type Contact struct {
+	Email string `neo4j:"email"`
+}
+
+type hidden struct {
+	Code string `neo4j:"code"`
+}
+
+// tagForms has every tag form.
+type tagForms struct {
+	Dash    string `neo4j:"-,"`         // the key "-"
+	Plain   int    `neo4j:",omitempty"` // the Go name, may be missing
+	Skipped string `neo4j:"-"`          // never read
+	Named   string `neo4j:"named"`
+	*Contact
+}
+
+func TestRecordAsTagFormsAndEmbeddedPointers(t *testing.T) {
+	v, err := boltrx.RecordAs[tagForms](rec([]string{"-", "PLAIN", "Skipped", "named", "email"}, "d", int64(3), "s", "n", "e@x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Dash != "d" || v.Plain != 3 || v.Skipped != "" || v.Named != "n" || v.Contact == nil || v.Contact.Email != "e@x" {
+		t.Fatalf("got %+v (contact %+v)", v, v.Contact)
+	}
+	// Plain may be missing (omitempty); the embedded pointer's field may not.
+	_, err = boltrx.RecordAs[tagForms](rec([]string{"-", "named"}, "d", "n"))
+	mappingError(t, err, `column "email"`, "field tagForms.Email (string)")
+
+	// A nil pointer to an unexported embedded struct cannot be set: an
+	// error, not a panic.
+	type withHidden struct {
+		*hidden
+	}
+	_, err = boltrx.RecordAs[withHidden](rec([]string{"code"}, "x"))
+	mappingError(t, err, `column "code"`, "unexported embedded struct")
+}
