@@ -24,17 +24,16 @@ type Audit struct {
 }
 
 type Person struct {
-	Name    string        `neo4j:"name"`
-	Age     int           `neo4j:"age"`
-	Nick    *string       `neo4j:"nick"`
-	Born    time.Time     `neo4j:"born,omitempty"`
-	Tags    []string      `neo4j:"tags,omitempty"`
-	Pets    []Pet         `neo4j:"pets,omitempty"`
-	Home    *Address      `neo4j:"home"`
-	Secret  string        `neo4j:"-"`
-	Since   time.Duration `neo4j:"since,omitempty"`
-	Score   float64       `neo4j:"score,omitempty"`
-	private int
+	Name   string        `neo4j:"name"`
+	Age    int           `neo4j:"age"`
+	Nick   *string       `neo4j:"nick"`
+	Born   time.Time     `neo4j:"born,omitempty"`
+	Tags   []string      `neo4j:"tags,omitempty"`
+	Pets   []Pet         `neo4j:"pets,omitempty"`
+	Home   *Address      `neo4j:"home"`
+	Secret string        `neo4j:"-"`
+	Since  time.Duration `neo4j:"since,omitempty"`
+	Score  float64       `neo4j:"score,omitempty"`
 	Audit
 }
 

@@ -10,16 +10,14 @@ import (
 )
 
 type (
-	age      int
-	label    string
-	flag     bool
-	ratio    float32
-	names    []string
-	scores   map[string]float64
-	blob     []byte
-	itemList []item
-	item     struct{ A int }
-	octet    uint8
+	age    int
+	label  string
+	flag   bool
+	ratio  float32
+	names  []string
+	scores map[string]float64
+	blob   []byte
+	octet  uint8
 )
 
 // sameBytes checks that v encodes exactly like want.
