@@ -289,3 +289,14 @@ func TestRecordAsTagFormsAndEmbeddedPointers(t *testing.T) {
 	_, err = boltrx.RecordAs[withHidden](rec([]string{"code"}, "x"))
 	mappingError(t, err, `column "code"`, "unexported embedded struct")
 }
+
+func TestRecordAsFillsFieldsPromotedFromAnUnexportedEmbeddedStruct(t *testing.T) {
+	type withHiddenValue struct {
+		hidden
+		Name string `neo4j:"name"`
+	}
+	v, err := boltrx.RecordAs[withHiddenValue](rec([]string{"code", "name"}, "c", "n"))
+	if err != nil || v.Code != "c" || v.Name != "n" {
+		t.Fatalf("got %+v, %v", v, err)
+	}
+}

@@ -211,9 +211,9 @@ func init() {
 // isValueStruct reports whether the struct type t is one of valueStructs.
 func isValueStruct(t reflect.Type) bool { return valueStructs[t] }
 
-// FieldValue returns the field f of the struct value v, and false when
+// fieldValue returns the field f of the struct value v, and false when
 // the path to it crosses a nil embedded pointer.
-func FieldValue(v reflect.Value, f *StructField) (reflect.Value, bool) {
+func fieldValue(v reflect.Value, f *StructField) (reflect.Value, bool) {
 	for i, x := range f.Index {
 		if i > 0 && v.Kind() == reflect.Pointer {
 			if v.IsNil() {
@@ -247,7 +247,7 @@ func (e *Encoder) writeGoStruct(rv reflect.Value, depth int) error {
 		n = 0
 		for i := range plan.fields {
 			f := &plan.fields[i]
-			if fv, ok := FieldValue(rv, f); ok && !(f.OmitEmpty && isEmpty(fv)) {
+			if fv, ok := fieldValue(rv, f); ok && !(f.OmitEmpty && isEmpty(fv)) {
 				n++
 			}
 		}
@@ -255,7 +255,7 @@ func (e *Encoder) writeGoStruct(rv reflect.Value, depth int) error {
 	e.WriteMapHeader(n)
 	for i := range plan.fields {
 		f := &plan.fields[i]
-		fv, ok := FieldValue(rv, f)
+		fv, ok := fieldValue(rv, f)
 		if !ok || f.OmitEmpty && isEmpty(fv) {
 			continue
 		}
