@@ -392,6 +392,32 @@ func convert(dst reflect.Value, v any) error {
 		}
 		return mismatch(dst, v, "null fits only pointers, interfaces, slices and maps: make the field a pointer")
 	}
+	// The common cases without reflecting on v.
+	switch x := v.(type) {
+	case string:
+		if dst.Kind() == reflect.String {
+			dst.SetString(x)
+			return nil
+		}
+	case int64:
+		if k := dst.Kind(); k >= reflect.Int && k <= reflect.Int64 && dst.Type() != goDurationType {
+			if dst.OverflowInt(x) {
+				return mismatch(dst, v, fmt.Sprintf("%d is out of the field's range", x))
+			}
+			dst.SetInt(x)
+			return nil
+		}
+	case float64:
+		if dst.Kind() == reflect.Float64 {
+			dst.SetFloat(x)
+			return nil
+		}
+	case bool:
+		if dst.Kind() == reflect.Bool {
+			dst.SetBool(x)
+			return nil
+		}
+	}
 	rv := reflect.ValueOf(v)
 	if rv.Type().AssignableTo(dst.Type()) {
 		dst.Set(rv)
