@@ -34,13 +34,15 @@ func (s *Session) autoCommitRetries() bool {
 	return !s.driver.cfg.DisableAutoCommitRetries
 }
 
-// retryAutoCommit is Session.Run's hook: when retries are on it waits for
-// the answer to r's RUN and, when the server failed the RUN with an
+// retryAutoCommit is Session.Run's hook: when retries are on and the
+// server speaks Bolt 5.7+, it waits for the answer to r's RUN and, when the server failed the RUN with an
 // idempotent error, runs the query once more with again (after the failed
 // attempt gave its connection back). Otherwise it returns r, whose
 // records or failure the caller reads as usual.
 func (s *Session) retryAutoCommit(ctx context.Context, r *Result, again func() (*Result, error)) (*Result, error) {
-	if !s.autoCommitRetries() {
+	if !s.autoCommitRetries() || !r.conn.Caps.GQLErrors {
+		// Servers before Bolt 5.7 send no diagnostic record, so never
+		// the mark: Run need not wait for the RUN's answer.
 		return r, nil
 	}
 	_, err := r.stream.Keys(ctx)

@@ -14,6 +14,16 @@ import (
 	"github.com/boltrx/boltrx/e2e/boltstub"
 )
 
+// head57 starts the scripts of a server that sends GQL errors (with
+// diagnostic records), as Bolt 5.7+ does.
+const head57 = `
+bolt 5.7
+anytime
+  C: GOODBYE
+  close
+end
+`
+
 // busy is a FAILURE the server marks idempotent: it changed nothing.
 const busy = `S: FAILURE {"neo4j_code": "Neo.TransientError.Request.Busy", "message": "too busy", "gql_status": "50N00", "description": "busy", "diagnostic_record": {"_idempotent": true, "_classification": "TRANSIENT_ERROR"}}`
 
@@ -54,7 +64,7 @@ end
 func onePool(c *boltrx.Config) { c.MaxConnectionPoolSize = 1 }
 
 func TestAutoCommitRunRetriesAnIdempotentRunFailureOnce(t *testing.T) {
-	srv := boltstub.Start(t, head5+hello5+runFails(busy)+runSucceeds)
+	srv := boltstub.Start(t, head57+hello5+runFails(busy)+runSucceeds)
 	var logs bytes.Buffer
 	drv := newDriver(t, srv.Addr(), onePool)
 	ctx := ctxT(t)
@@ -82,7 +92,7 @@ func TestAutoCommitRunRetriesAnIdempotentRunFailureOnce(t *testing.T) {
 }
 
 func TestAutoCommitRunRxRetriesBeforeAnyRecord(t *testing.T) {
-	srv := boltstub.Start(t, head5+hello5+runFails(busy)+runSucceeds)
+	srv := boltstub.Start(t, head57+hello5+runFails(busy)+runSucceeds)
 	drv := newDriver(t, srv.Addr(), onePool)
 	ctx := ctxT(t)
 	sess, _ := drv.NewSession(ctx, boltrx.SessionConfig{})
@@ -113,7 +123,7 @@ func TestAutoCommitRetryConfiguration(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(fmt.Sprintf("driver=%v,session=%v", c.driver, c.session != nil && *c.session), func(t *testing.T) {
-			script := head5 + hello5 + runFails(busy)
+			script := head57 + hello5 + runFails(busy)
 			if c.retried {
 				script += runSucceeds
 			}
@@ -139,7 +149,7 @@ func TestAutoCommitRetryConfiguration(t *testing.T) {
 }
 
 func TestAutoCommitNoRetryWithoutTheIdempotentMark(t *testing.T) {
-	srv := boltstub.Start(t, head5+hello5+runFails(notIdempotent))
+	srv := boltstub.Start(t, head57+hello5+runFails(notIdempotent))
 	drv := newDriver(t, srv.Addr(), onePool)
 	ctx := ctxT(t)
 	sess, _ := drv.NewSession(ctx, boltrx.SessionConfig{})
@@ -154,7 +164,7 @@ func TestAutoCommitNoRetryWithoutTheIdempotentMark(t *testing.T) {
 }
 
 func TestAutoCommitRetriesOnlyOnce(t *testing.T) {
-	srv := boltstub.Start(t, head5+hello5+runFails(busy)+runFails(busy))
+	srv := boltstub.Start(t, head57+hello5+runFails(busy)+runFails(busy))
 	drv := newDriver(t, srv.Addr(), onePool)
 	ctx := ctxT(t)
 	sess, _ := drv.NewSession(ctx, boltrx.SessionConfig{})
@@ -168,8 +178,26 @@ func TestAutoCommitRetriesOnlyOnce(t *testing.T) {
 	}
 }
 
+// TestAutoCommitNoRetryBefore57: a server before Bolt 5.7 sends no
+// diagnostic record; a failure that carries one anyway is not retried
+// (Run does not wait for the RUN's answer there).
+func TestAutoCommitNoRetryBefore57(t *testing.T) {
+	srv := boltstub.Start(t, head5+hello5+runFails(busy))
+	drv := newDriver(t, srv.Addr(), onePool)
+	ctx := ctxT(t)
+	sess, _ := drv.NewSession(ctx, boltrx.SessionConfig{})
+	defer sess.Close(ctx)
+	res, err := sess.Run(ctx, "RETURN 1 AS n", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := res.Single(ctx); err == nil || !strings.Contains(err.Error(), "too busy") {
+		t.Fatalf("err = %v, want the failure", err)
+	}
+}
+
 func TestAutoCommitNoRetryAfterRecords(t *testing.T) {
-	srv := boltstub.Start(t, head5+hello5+`
+	srv := boltstub.Start(t, head57+hello5+`
 C: RUN "RETURN 1 AS n" {} {}
 C: PULL {"n": 1000}
 S: SUCCESS {"fields": ["n"]}
