@@ -116,9 +116,18 @@ func RecordsAs[T any](rr *RxResult, opts ...rxgo.Option) rxgo.Observable {
 	m := mapperFor(reflect.TypeFor[T]())
 	return rxgo.Defer([]rxgo.Producer{func(ctx context.Context, next chan<- rxgo.Item) {
 		inner, cancel := context.WithCancel(ctx)
-		defer cancel()
+		records := rr.Records().Observe(rxgo.WithContext(inner))
+		// However the stream ends, the records' producer has finished
+		// (the rest discarded, the connection clean) before the
+		// subscriber sees the end, as with Records.
+		stop := func() {
+			cancel()
+			for range records {
+			}
+		}
+		defer stop()
 		var cols columnCache
-		for item := range rr.Records().Observe(rxgo.WithContext(inner)) {
+		for item := range records {
 			if item.E != nil {
 				item.SendContext(ctx, next)
 				return
@@ -127,7 +136,7 @@ func RecordsAs[T any](rr *RxResult, opts ...rxgo.Option) rxgo.Observable {
 			err := m.mapRecord(reflect.ValueOf(&v).Elem(), item.V.(*Record), &cols)
 			if err != nil {
 				// Unsubscribe the records (DISCARD), then report.
-				cancel()
+				stop()
 				rxgo.Error(err).SendContext(ctx, next)
 				return
 			}
