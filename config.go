@@ -97,6 +97,13 @@ type Config struct {
 
 	// Logger receives the driver's log records; nil logs nothing.
 	Logger *slog.Logger
+	// DisableAutoCommitRetries turns off the one retry of an auto-commit
+	// query (Session.Run, Session.RunRx) whose RUN the server failed with
+	// an error it marks idempotent: guaranteed to have changed nothing
+	// ("_idempotent": true in the GQL diagnostic record, Bolt 5.7+; today
+	// admission-control refusals). Sessions may override it. Default
+	// false: such a query is retried once, at once, on a fresh connection.
+	DisableAutoCommitRetries bool
 	// LogBoltMessages also logs every Bolt message sent and received at
 	// debug level, with credentials redacted. Needs a Logger.
 	LogBoltMessages bool
@@ -302,6 +309,16 @@ type SessionConfig struct {
 	// NotificationsDisabledClassifications overrides the driver's setting
 	// unless it is the zero value.
 	NotificationsDisabledClassifications NotificationDisabledClassifications
+	// DisableAutoCommitRetries overrides Config.DisableAutoCommitRetries
+	// for this session when not nil.
+	DisableAutoCommitRetries *bool
+	// Logger receives the log records about this session's work (an
+	// auto-commit retry, a failed result discarded at Close), with the
+	// session's attributes (database, access mode, impersonated user)
+	// added: give it the attributes of the request the session serves, e.g.
+	// logger.With("request_id", id), to find one request's database work.
+	// nil uses Config.Logger.
+	Logger *slog.Logger
 }
 
 // validate rejects session settings that have no meaning.

@@ -23,6 +23,14 @@
 // the server instead of filling memory, and unsubscribing discards the
 // rest of the result on the server.
 //
+// # Structs in and out
+//
+// Go structs are query parameters (a map of their fields, named by the
+// `neo4j:"name,omitempty"` tag), and RecordAs, CollectAs, SingleAs,
+// EagerAs and RecordsAs map records back into them by the same rules, so
+// a struct written with SET n = $param reads back unchanged. RecordsAs
+// gives an Observable whose items are the structs themselves.
+//
 // Both APIs run on the same actors (protoactor-go): one per driver, per
 // connection pool, per connection and per session. They coordinate; the
 // records themselves travel in batches, never one message at a time.

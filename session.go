@@ -433,7 +433,18 @@ func (s *Session) startWork(ctx context.Context, tx bool, configurers []func(*Tr
 
 // Run runs query in an auto-commit transaction and returns its result,
 // whose records stream in batches as the caller reads them.
+// A RUN the server fails with an error it marks idempotent is retried
+// once (see Config.DisableAutoCommitRetries).
 func (s *Session) Run(ctx context.Context, query string, params map[string]any, configurers ...func(*TransactionConfig)) (*Result, error) {
+	r, err := s.runAttempt(ctx, query, params, configurers...)
+	if err == nil { // hook: the auto-commit retry (retry_autocommit.go)
+		r, err = s.retryAutoCommit(ctx, r, func() (*Result, error) { return s.runAttempt(ctx, query, params, configurers...) })
+	}
+	return r, err
+}
+
+// runAttempt is one attempt of Run.
+func (s *Session) runAttempt(ctx context.Context, query string, params map[string]any, configurers ...func(*TransactionConfig)) (*Result, error) {
 	ctx, op := s.driver.tel.StartOperation(ctx, telemetry.KindQuery, s.operationAttrs(query))
 	r, err := s.run(ctx, op, query, params, configurers...)
 	if err != nil {
@@ -604,7 +615,7 @@ func (s *Session) Close(ctx context.Context) error {
 	var err error
 	if result != nil {
 		if _, cerr := result.Consume(ctx); cerr != nil {
-			s.driver.sys.Log.Debug("session closed after its result failed", "error", cerr)
+			s.log().Debug("session closed after its result failed", "error", cerr)
 		}
 	}
 	if tx != nil {

@@ -21,8 +21,12 @@ type ResultSummary interface {
 	Counters() Counters
 	// Plan returns the EXPLAIN plan, or nil.
 	Plan() Plan
-	// Profile returns the PROFILE result, or nil.
+	// Profile returns the PROFILE result, or nil. It is the older name
+	// of QueryProfile.
 	Profile() ProfiledPlan
+	// QueryProfile returns the PROFILE result, or nil (the name of
+	// neo4j-go-driver v6.2).
+	QueryProfile() ProfiledPlan
 	// Notifications returns the server's notifications about the query
 	// (derived from GqlStatusObjects on servers that send only those). It
 	// is nil when a server before Bolt 5.6 sent no notifications entry,
@@ -292,6 +296,8 @@ func (s *resultSummary) Plan() Plan {
 	}
 	return s.plan
 }
+
+func (s *resultSummary) QueryProfile() ProfiledPlan { return s.Profile() }
 
 func (s *resultSummary) Profile() ProfiledPlan {
 	if s.profile == nil {

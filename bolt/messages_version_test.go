@@ -92,7 +92,7 @@ func TestRequestInvalidValues(t *testing.T) {
 // Parameter values PackStream cannot encode surface the encoder's error.
 func TestRequestUnencodableParameter(t *testing.T) {
 	caps := capsOf(t, V5_8)
-	_, err := encodeRequest(t, caps, &Run{Query: "RETURN $x", Params: map[string]any{"x": struct{}{}}})
+	_, err := encodeRequest(t, caps, &Run{Query: "RETURN $x", Params: map[string]any{"x": make(chan int)}})
 	if err == nil || errors.Is(err, ErrUsage) {
 		t.Fatalf("err = %v, want the encoder's error", err)
 	}

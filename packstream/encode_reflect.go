@@ -2,6 +2,7 @@ package packstream
 
 import (
 	"reflect"
+	"strconv"
 )
 
 func typeOf(v any) reflect.Type { return reflect.TypeOf(v) }
@@ -36,8 +37,9 @@ func (e *Encoder) writeReflectValue(rv reflect.Value, v any, depth int) error {
 		if depth >= MaxDepth {
 			return tooDeep(v)
 		}
-		// Back through the type switch: *time.Time, *Node and the like.
-		return e.writeValue(rv.Elem().Interface(), depth+1)
+		// Structs directly, *time.Time, *Node and the like back through
+		// the type switch.
+		return e.writeRV(rv.Elem(), depth+1)
 	case reflect.Slice:
 		if rv.Type().Elem().Kind() == reflect.Uint8 {
 			e.WriteBytes(rv.Bytes())
@@ -70,13 +72,14 @@ func (e *Encoder) writeReflectValue(rv reflect.Value, v any, depth int) error {
 		for iter.Next() {
 			k := iter.Key().String()
 			e.WriteString(k)
-			if err := e.writeValue(iter.Value().Interface(), depth+1); err != nil {
+			if err := e.writeRV(iter.Value(), depth+1); err != nil {
 				return atKey(err, k)
 			}
 		}
 	case reflect.Struct:
-		return &EncodeError{Type: rv.Type(), Value: v, Err: ErrUnsupportedType,
-			Detail: "structs other than this package's Bolt types are not encoded; use a map[string]any"}
+		// A Go struct (not a Bolt type: those never get here) is a map
+		// of its fields (see StructFields).
+		return e.writeGoStruct(rv, depth)
 	default: // chan, func, complex, unsafe pointer
 		return &EncodeError{Type: rv.Type(), Value: v, Err: ErrUnsupportedType,
 			Detail: "a Go " + rv.Kind().String() + " has no PackStream form"}
@@ -86,12 +89,15 @@ func (e *Encoder) writeReflectValue(rv reflect.Value, v any, depth int) error {
 
 func (e *Encoder) writeReflectList(rv reflect.Value, v any, depth int) error {
 	if depth >= MaxDepth {
+		if v == nil {
+			return &EncodeError{Type: rv.Type(), Err: ErrTooDeep, Detail: "more than " + strconv.Itoa(MaxDepth) + " nested levels"}
+		}
 		return tooDeep(v)
 	}
 	n := rv.Len()
 	e.WriteListHeader(n)
 	for i := 0; i < n; i++ {
-		if err := e.writeValue(rv.Index(i).Interface(), depth+1); err != nil {
+		if err := e.writeRV(rv.Index(i), depth+1); err != nil {
 			return atIndex(err, i)
 		}
 	}

@@ -26,10 +26,14 @@ import (
 //     time.Local, fixed zones) as a DateTime with the UTC offset in effect
 //     at that instant. The Dialect decides between the UTC and legacy
 //     structures;
-//   - time.Duration as a Bolt Duration of seconds and nanoseconds.
+//   - time.Duration as a Bolt Duration of seconds and nanoseconds;
+//   - other Go structs (and pointers to them) as maps of their fields, by
+//     the rules of StructFields: the `neo4j:"name,omitempty"` tag,
+//     exported fields only, embedded structs flattened as encoding/json
+//     does. The reflection work is done once per struct type.
 //
-// Structs (other than the Bolt types), channels, functions, complex numbers
-// and maps with non-string keys fail with ErrUnsupportedType; Vector, UUID
+// Channels, functions, complex numbers and maps with non-string keys fail
+// with ErrUnsupportedType (`$person.Pets[2].Feed` names a struct field); Vector, UUID
 // and UnsupportedType fail with ErrNotInDialect when the Dialect lacks
 // them. The error is an *EncodeError whose Path names the offending
 // element, e.g. `["x"][2]`. After an error the buffer holds a partial

@@ -10,16 +10,14 @@ import (
 )
 
 type (
-	age      int
-	label    string
-	flag     bool
-	ratio    float32
-	names    []string
-	scores   map[string]float64
-	blob     []byte
-	itemList []item
-	item     struct{ A int }
-	octet    uint8
+	age    int
+	label  string
+	flag   bool
+	ratio  float32
+	names  []string
+	scores map[string]float64
+	blob   []byte
+	octet  uint8
 )
 
 // sameBytes checks that v encodes exactly like want.
@@ -75,23 +73,28 @@ func TestGoValueMapping(t *testing.T) {
 func ptr[T any](v T) *T { return &v }
 
 func TestEncodeErrors(t *testing.T) {
-	type point struct{ X, Y int }
+	type point struct {
+		X, Y int
+		F    func()
+	}
+	type feeding struct{ Feed chan int }
 	cases := []struct {
 		name string
 		v    any
 		err  error
 		path string
 	}{
-		{"struct", point{1, 2}, ErrUnsupportedType, ""},
-		{"struct in list in map", map[string]any{"x": []any{1, 2, point{}}}, ErrUnsupportedType, `["x"][2]`},
-		{"struct in typed slice", itemList{{}}, ErrUnsupportedType, `[0]`},
+		{"struct with a func", point{X: 1, Y: 2}, ErrUnsupportedType, ".F"},
+		{"struct in list in map", map[string]any{"x": []any{1, 2, point{}}}, ErrUnsupportedType, `["x"][2].F`},
+		{"struct in typed slice", []feeding{{}, {}}, ErrUnsupportedType, `[0].Feed`},
+		{"pointer to struct in map", map[string]*feeding{"k": {}}, ErrUnsupportedType, `["k"].Feed`},
 		{"chan", make(chan int), ErrUnsupportedType, ""},
 		{"func", func() {}, ErrUnsupportedType, ""},
 		{"complex", complex(1, 2), ErrUnsupportedType, ""},
 		{"int keys", map[int]string{1: "a"}, ErrUnsupportedType, ""},
 		{"uint64 overflow", []any{uint64(math.MaxInt64 + 1)}, ErrInvalidValue, "[0]"},
 		{"uint overflow", map[string]uint{"u": math.MaxUint}, ErrInvalidValue, `["u"]`},
-		{"node props", Node{Props: map[string]any{"bad": point{}}}, ErrUnsupportedType, `.Props["bad"]`},
+		{"node props", Node{Props: map[string]any{"bad": point{}}}, ErrUnsupportedType, `.Props["bad"].F`},
 		{"invalid value", InvalidValue{Message: "x"}, ErrInvalidValue, ""},
 		{"bad path", Path{Nodes: []Node{{Id: 1}}, Relationships: []Relationship{{}}}, ErrInvalidValue, ""},
 		{"path with detached relationship", Path{Nodes: []Node{{Id: 1}, {Id: 2}},
@@ -126,9 +129,9 @@ func TestWriteParamsNamesTheParameter(t *testing.T) {
 		t.Errorf("message %q does not name the parameter and type", msg)
 	}
 	e.Reset(nil)
-	type point struct{ X int }
+	type point struct{ X complex64 }
 	err = e.WriteParams(map[string]any{"p": map[string]any{"inner": point{}}})
-	if !errors.As(err, &ee) || ee.Path != `$p["inner"]` || !errors.Is(err, ErrUnsupportedType) {
+	if !errors.As(err, &ee) || ee.Path != `$p["inner"].X` || !errors.Is(err, ErrUnsupportedType) {
 		t.Fatalf("WriteParams struct: %v", err)
 	}
 	e.Reset(nil)
@@ -245,11 +248,11 @@ func TestUUIDText(t *testing.T) {
 }
 
 func TestErrorMessages(t *testing.T) {
-	type point struct{ X int }
+	type point struct{ X chan int }
 	var e Encoder
 	err := e.WriteValue(map[string]any{"p": point{}})
-	if msg := err.Error(); msg != `packstream: unsupported Go type: value["p"] (packstream.point): `+
-		`structs other than this package's Bolt types are not encoded; use a map[string]any` {
+	if msg := err.Error(); msg != `packstream: unsupported Go type: value["p"].X (chan int): `+
+		"a Go chan has no PackStream form: tag the field `neo4j:\"-\"` or leave it out" {
 		t.Errorf("encode message: %s", msg)
 	}
 	var d Decoder

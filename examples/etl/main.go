@@ -101,6 +101,21 @@ func target(ctx context.Context, out io.Writer) (string, boltrx.AuthToken, func(
 	return "neo4j://" + leader, boltrx.BasicAuth("neo4j", "etl", ""), func() { _ = c.Close() }, nil
 }
 
+// sourceRow is an :EtlSource node: written by seed, read by run (struct
+// parameters and boltrx.RecordsAs share the tags).
+type sourceRow struct {
+	ID    int64   `neo4j:"id"`
+	Name  string  `neo4j:"name"`
+	Price float64 `neo4j:"price"`
+}
+
+// targetRow is an :EtlTarget node, the transformed row.
+type targetRow struct {
+	ID           int64   `neo4j:"id"`
+	Label        string  `neo4j:"label"`
+	PriceWithTax float64 `neo4j:"priceWithTax"`
+}
+
 // seed writes rows :EtlSource nodes, in batches through WriteBatchesRx.
 func seed(ctx context.Context, out io.Writer, driver *boltrx.Driver, rows int) error {
 	session, err := driver.NewSession(ctx, boltrx.SessionConfig{})
@@ -110,7 +125,7 @@ func seed(ctx context.Context, out io.Writer, driver *boltrx.Driver, rows int) e
 	defer session.Close(ctx)
 	source := rxgo.Range(0, rows).Map(func(_ context.Context, v any) (any, error) {
 		i := int64(v.(int)) + 1
-		return map[string]any{"id": i, "name": fmt.Sprintf("item-%07d", i), "price": float64(i%1000) / 10}, nil
+		return sourceRow{ID: i, Name: fmt.Sprintf("item-%07d", i), Price: float64(i%1000) / 10}, nil
 	})
 	start := time.Now()
 	for item := range session.WriteBatchesRx(ctx, "UNWIND $batch AS row CREATE (n:EtlSource) SET n = row", source, 20_000).Observe() {
@@ -131,11 +146,15 @@ func lastCommitted(ctx context.Context, driver *boltrx.Driver) (int64, int64, er
 	if err != nil {
 		return 0, 0, err
 	}
-	last, _ := res.Records[0].Get("last")
-	done, _ := res.Records[0].Get("done")
-	l, _ := last.(int64)
-	d, _ := done.(int64)
-	return l, d, nil
+	type committed struct {
+		Last *int64 `neo4j:"last"` // null before the first batch
+		Done int64  `neo4j:"done"`
+	}
+	p, err := boltrx.RecordAs[committed](res.Records[0])
+	if err != nil || p.Last == nil {
+		return 0, p.Done, err
+	}
+	return *p.Last, p.Done, nil
 }
 
 // run moves every source row after the last committed one to the sink.
@@ -160,15 +179,12 @@ func run(ctx context.Context, out io.Writer, driver *boltrx.Driver, o options) e
 
 	jobCtx, stopJob := context.WithCancelCause(ctx)
 	defer stopJob(nil)
-	source := reader.RunRx(jobCtx,
-		"MATCH (s:EtlSource) WHERE s.id > $after RETURN s.id AS id, s.name AS name, s.price AS price ORDER BY s.id",
-		map[string]any{"after": after}).Records()
+	source := boltrx.RecordsAs[sourceRow](reader.RunRx(jobCtx,
+		"MATCH (s:EtlSource) WHERE s.id > $after RETURN s ORDER BY s.id",
+		map[string]any{"after": after}))
 	transformed := source.Map(func(_ context.Context, v any) (any, error) {
-		r := v.(*boltrx.Record)
-		id, _ := r.Get("id")
-		name, _ := r.Get("name")
-		price, _ := r.Get("price")
-		return map[string]any{"id": id, "label": strings.ToUpper(name.(string)), "priceWithTax": price.(float64) * 1.2}, nil
+		s := v.(sourceRow)
+		return targetRow{ID: s.ID, Label: strings.ToUpper(s.Name), PriceWithTax: s.Price * 1.2}, nil
 	})
 	batches := writer.WriteBatchesRx(jobCtx, "UNWIND $batch AS row CREATE (t:EtlTarget) SET t = row", transformed, o.batch)
 

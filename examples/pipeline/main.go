@@ -1,5 +1,5 @@
 // Command pipeline is a reactive pipeline in a Go service: it streams the
-// records of a query through Rx operators (decode with Map, Filter the hot
+// records of a query through Rx operators (mapped into structs with RecordsAs, Filter the hot
 // readings, BufferWithCount them into groups for an enrichment service,
 // Map each group to enriched alerts) and writes the alerts back with
 // Session.WriteBatchesRx, one transaction per batch, each acknowledged
@@ -160,7 +160,7 @@ func process(ctx context.Context, out io.Writer, driver *boltrx.Driver, manager 
 	}
 	batches := writer.WriteBatchesRx(jobCtx, alertsQuery, p.alerts(), o.batch)
 
-	fmt.Fprintf(out, "\nreadings (PULLs of %d) → decode → filter ≥ %g °C → groups of %d → directory lookup (%v each) → writes of %d alerts\n",
+	fmt.Fprintf(out, "\nreadings (PULLs of %d) → RecordsAs[reading] → filter ≥ %g °C → groups of %d → directory lookup (%v each) → writes of %d alerts\n",
 		o.fetchSize, o.threshold, o.group, o.lookupLatency, o.batch)
 	written, count, stopped := 0, 0, false
 	for item := range batches.Observe() {

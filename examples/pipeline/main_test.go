@@ -88,8 +88,9 @@ func TestPipelineWritesEveryAlertWithBoundedDemand(t *testing.T) {
 	if pulls[0] != 3000/200 && pulls[0] != 3000/200+1 {
 		t.Errorf("%d PULLs for 3000 records in fetches of 200", pulls[0])
 	}
-	// The batch being taken, the one queued and the one in flight.
-	bound := 3 * o.fetchSize
+	// The batch being taken, the one queued and the one in flight, and
+	// the record RecordsAs is mapping.
+	bound := 3*o.fetchSize + 1
 	if pulls[1] <= 0 || pulls[1] > bound {
 		t.Errorf("at most %d records requested ahead, want within (0, %d]", pulls[1], bound)
 	}

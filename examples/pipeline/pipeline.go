@@ -17,11 +17,24 @@ const readingsQuery = "MATCH (r:PipelineReading) RETURN r.id AS id, r.sensor AS 
 // id makes a rerun update the alerts instead of duplicating them.
 const alertsQuery = "UNWIND $batch AS row MERGE (a:PipelineAlert {readingId: row.readingId}) SET a += row"
 
-// reading is one input record, decoded.
+// reading is one input record, mapped from the query's columns by its
+// tags (boltrx.RecordsAs).
 type reading struct {
-	ID      int64
-	Sensor  string
-	Celsius float64
+	ID      int64   `neo4j:"id"`
+	Sensor  string  `neo4j:"sensor"`
+	Celsius float64 `neo4j:"celsius"` // a reading without one fails the pipeline, naming the column
+}
+
+// alert is one row of the alerts to write: WriteBatchesRx sends a batch of
+// them as $batch, each as the map of its tagged fields.
+type alert struct {
+	ReadingID  int64   `neo4j:"readingId"`
+	Sensor     string  `neo4j:"sensor"`
+	Site       string  `neo4j:"site"`
+	Floor      int64   `neo4j:"floor"`
+	Celsius    float64 `neo4j:"celsius"`
+	Fahrenheit float64 `neo4j:"fahrenheit"`
+	Level      string  `neo4j:"level"`
 }
 
 // pipelineStats counts what went through the pipeline's stages. The
@@ -45,50 +58,31 @@ type pipeline struct {
 	stats     pipelineStats
 }
 
-// alerts returns the Observable of alert parameter maps:
+// alerts returns the Observable of alerts:
 //
-//	records → Map(decode) → Filter(hot) → BufferWithCount(group) → Map(enrich group) → flatten
+//	RecordsAs[reading] → Map(take) → Filter(hot) → BufferWithCount(group) → Map(enrich group) → flatten
 //
 // Every stage hands items to the next over an unbuffered channel, so a
 // stage that waits (the directory, or WriteBatchesRx committing a batch)
 // stops the ones before it, and in the end the driver's PULLs.
 func (p *pipeline) alerts() rxgo.Observable {
-	enriched := p.result.Records().
-		Map(p.decode).
+	enriched := boltrx.RecordsAs[reading](p.result).
+		Map(p.take).
 		Filter(p.isHot).
 		BufferWithCount(p.group).
 		Map(p.enrichGroup)
 	return flatten(enriched)
 }
 
-// decode turns a record into a reading. It is the first stage: it counts
-// the records taken and how far ahead of them the driver has asked the
-// server for records (PULLs sent × fetch size − records taken).
-func (p *pipeline) decode(_ context.Context, v any) (any, error) {
+// take is the first stage after the typed records: it counts the
+// readings taken and how far ahead of them the driver has asked the
+// server for records (PULLs sent × fetch size − readings taken).
+func (p *pipeline) take(_ context.Context, v any) (any, error) {
 	taken := p.stats.taken.Add(1)
 	if ahead := int64(p.result.Pulls()*p.fetchSize) - taken; ahead > p.stats.maxAhead.Load() {
 		p.stats.maxAhead.Store(ahead) // only this stage writes it
 	}
-	rec, ok := v.(*boltrx.Record)
-	if !ok {
-		return nil, fmt.Errorf("pipeline: unexpected item %T", v)
-	}
-	id, _, err := boltrx.GetRecordValue[int64](rec, "id")
-	if err != nil {
-		return nil, err
-	}
-	sensor, _, err := boltrx.GetRecordValue[string](rec, "sensor")
-	if err != nil {
-		return nil, err
-	}
-	celsius, isNil, err := boltrx.GetRecordValue[float64](rec, "celsius")
-	if err != nil {
-		return nil, err
-	}
-	if isNil {
-		return nil, fmt.Errorf("pipeline: reading %d has no temperature", id)
-	}
-	return reading{ID: id, Sensor: sensor, Celsius: celsius}, nil
+	return v, nil
 }
 
 // isHot keeps the readings at or above the threshold.
@@ -103,7 +97,7 @@ func (p *pipeline) isHot(v any) bool {
 
 // enrichGroup looks the sensors of a group of hot readings up in the
 // directory, with one call for the whole group, and returns the group's
-// alerts as parameter maps.
+// alerts.
 func (p *pipeline) enrichGroup(ctx context.Context, v any) (any, error) {
 	group, ok := v.([]any)
 	if !ok {
@@ -124,7 +118,7 @@ func (p *pipeline) enrichGroup(ctx context.Context, v any) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows := make([]map[string]any, len(readings))
+	rows := make([]alert, len(readings))
 	for i, r := range readings {
 		site, floor := "unknown", int64(-1)
 		if s, ok := info[r.Sensor]; ok {
@@ -134,21 +128,14 @@ func (p *pipeline) enrichGroup(ctx context.Context, v any) (any, error) {
 		if r.Celsius >= p.threshold+6 {
 			level = "critical"
 		}
-		rows[i] = map[string]any{
-			"readingId":  r.ID,
-			"sensor":     r.Sensor,
-			"site":       site,
-			"floor":      floor,
-			"celsius":    r.Celsius,
-			"fahrenheit": r.Celsius*9/5 + 32,
-			"level":      level,
-		}
+		rows[i] = alert{ReadingID: r.ID, Sensor: r.Sensor, Site: site, Floor: floor,
+			Celsius: r.Celsius, Fahrenheit: r.Celsius*9/5 + 32, Level: level}
 	}
 	return rows, nil
 }
 
 // flatten emits the alerts of each group one by one: WriteBatchesRx takes
-// one parameter map per item and makes its own batches. It observes the
+// one row per item and makes its own batches. It observes the
 // groups with the context it is observed with, so when WriteBatchesRx
 // stops (done, failed or cancelled) the whole chain up to the query's
 // result stops too, and the driver discards the rest of the result.
@@ -159,7 +146,7 @@ func flatten(groups rxgo.Observable) rxgo.Observable {
 				item.SendContext(ctx, next)
 				return
 			}
-			rows, ok := item.V.([]map[string]any)
+			rows, ok := item.V.([]alert)
 			if !ok {
 				rxgo.Error(fmt.Errorf("pipeline: unexpected group %T", item.V)).SendContext(ctx, next)
 				return
