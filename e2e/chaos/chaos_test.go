@@ -1,0 +1,47 @@
+package chaos
+
+import (
+	"context"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// TestChaos runs the load against the simulated cluster for 30 seconds
+// (CHAOS_DURATION overrides it, CHAOS_SEED the seed) with faults, and
+// requires every invariant to hold.
+func TestChaos(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a 30-second run")
+	}
+	cfg := Config{Seed: 1, Duration: 30 * time.Second, Logf: t.Logf}
+	if d, err := time.ParseDuration(os.Getenv("CHAOS_DURATION")); err == nil {
+		cfg.Duration = d
+	}
+	if s, err := strconv.ParseUint(os.Getenv("CHAOS_SEED"), 10, 64); err == nil {
+		cfg.Seed = s
+	}
+	rep, err := Run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Log(rep.Line())
+	if rep.Failed() {
+		t.Fatalf("invariants broken: %s", rep.Line())
+	}
+	if rep.Writes == 0 || rep.Reads == 0 || rep.Streams == 0 || rep.Loaded == 0 {
+		t.Fatalf("a kind of worker did nothing: %s", rep.Line())
+	}
+	var faults int64
+	for _, n := range rep.Faults {
+		faults += n
+	}
+	if faults == 0 {
+		t.Fatalf("no fault injected: %s", rep.Line())
+	}
+}
