@@ -45,3 +45,23 @@ func TestChaos(t *testing.T) {
 		t.Fatalf("no fault injected: %s", rep.Line())
 	}
 }
+
+// TestPoolPressure: 1,000 goroutines share a pool of 50 for 10 seconds
+// (POOL_DURATION overrides it), with random deadlines and cancellations.
+func TestPoolPressure(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a 10-second run")
+	}
+	cfg := PoolConfig{Seed: 1, Duration: 10 * time.Second, Logf: t.Logf}
+	if d, err := time.ParseDuration(os.Getenv("POOL_DURATION")); err == nil {
+		cfg.Duration = d
+	}
+	rep, err := RunPool(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Log(rep.Line())
+	if rep.Failed() {
+		t.Fatalf("invariants broken: %s", rep.Line())
+	}
+}
