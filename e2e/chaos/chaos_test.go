@@ -2,6 +2,7 @@ package chaos
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"strconv"
 	"testing"
@@ -10,7 +11,19 @@ import (
 	"go.uber.org/goleak"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+// TestMain closes the fuzz target's server and driver after the tests,
+// then checks no goroutine is left.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	closeFuzzTarget()
+	if code == 0 {
+		if err := goleak.Find(); err != nil {
+			fmt.Fprintln(os.Stderr, "goleak:", err)
+			code = 1
+		}
+	}
+	os.Exit(code)
+}
 
 // TestChaos runs the load against the simulated cluster for 30 seconds
 // (CHAOS_DURATION overrides it, CHAOS_SEED the seed) with faults, and
