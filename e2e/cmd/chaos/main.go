@@ -4,12 +4,16 @@
 //	go run ./e2e/cmd/chaos -duration 10m -seed 7
 //	NEO4J_URI=neo4j://db:7687 NEO4J_USER=neo4j NEO4J_PASSWORD=secret go run ./e2e/cmd/chaos
 //
+//	go run ./e2e/cmd/chaos -pool -duration 1m
+//
 // Without NEO4J_URI (or -uri) it starts the simulated 3-member cluster in
 // the process and injects faults drawn from the seed; with it, it runs
 // the load against that cluster without a fault loop. The exit status is
 // 1 when an invariant broke (lost, duplicated or phantom writes, stale
 // reads, corrupt streams, undocumented errors, leaked goroutines, a heap
-// that did not come back), 2 when the run could not take place.
+// that did not come back), 2 when the run could not take place. -pool
+// runs the pool pressure instead (see chaos.RunPool): 1,000 goroutines
+// sharing a pool of 50, with random deadlines and cancellations.
 package main
 
 import (
@@ -50,6 +54,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&cfg.Consumers, "consumers", 4, "reactive consumers")
 	fs.IntVar(&cfg.LoadItems, "load", 100_000, "items the WriteBatchesRx loader writes (negative: no loader)")
 	fs.BoolVar(&cfg.NoFaults, "no-faults", false, "no fault loop against the simulated cluster")
+	pool := fs.Bool("pool", false, "run the pool pressure instead: 1,000 goroutines on a pool of 50 with random deadlines and cancellations, for -duration")
 	quiet := fs.Bool("q", false, "print only the summary line")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -61,6 +66,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		logger := log.New(stderr, "chaos: ", log.Ltime|log.Lmicroseconds)
 		cfg.Logf = logger.Printf
 	}
+	if *pool {
+		return runPool(ctx, cfg, stdout, stderr)
+	}
 	start := time.Now()
 	rep, err := chaos.Run(ctx, cfg)
 	if err != nil {
@@ -69,6 +77,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if cfg.Logf != nil {
 		cfg.Logf("finished in %v", time.Since(start).Round(time.Second))
+	}
+	fmt.Fprintln(stdout, rep.Line())
+	if rep.Failed() {
+		return 1
+	}
+	return 0
+}
+
+// runPool runs the pool pressure and prints its summary line.
+func runPool(ctx context.Context, cfg chaos.Config, stdout, stderr io.Writer) int {
+	rep, err := chaos.RunPool(ctx, chaos.PoolConfig{Seed: cfg.Seed, Duration: cfg.Duration, Logf: cfg.Logf})
+	if err != nil {
+		fmt.Fprintln(stderr, "chaos:", err)
+		return 2
 	}
 	fmt.Fprintln(stdout, rep.Line())
 	if rep.Failed() {

@@ -35,3 +35,13 @@ func TestBadFlag(t *testing.T) {
 		t.Fatalf("exit %d", code)
 	}
 }
+
+// -pool runs the pool pressure and prints its line.
+func TestPoolRun(t *testing.T) {
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), []string{"-pool", "-duration", "1s", "-q"}, &out, &errOut)
+	line := strings.TrimSpace(out.String())
+	if code != 0 || !strings.HasPrefix(line, "pool ") || !strings.Contains(line, " leaked_leases=0 ") {
+		t.Fatalf("exit %d: %q\n%s", code, line, errOut.String())
+	}
+}
