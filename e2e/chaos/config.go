@@ -23,7 +23,8 @@ type Config struct {
 	// Database to write in ("" = the home database).
 	Database string
 
-	// Writers, Readers, Consumers: how many of each (32, 16, 4 when 0).
+	// Writers, Readers, Consumers: how many of each (32, 16, 4 when 0;
+	// negative: none).
 	Writers   int
 	Readers   int
 	Consumers int
@@ -69,8 +70,9 @@ func (c Config) withDefaults() (Config, error) {
 	def(&c.LoadItems, 100_000)
 	def(&c.LoadBatch, 1_000)
 	def(&c.StreamRows, 100_000)
-	if c.Writers < 0 || c.Readers < 0 || c.Consumers < 0 || c.LoadBatch < 0 || c.StreamRows < 0 {
-		return c, errors.New("chaos: negative worker count or size")
+	c.Writers, c.Readers, c.Consumers = max(c.Writers, 0), max(c.Readers, 0), max(c.Consumers, 0)
+	if c.LoadBatch < 0 || c.StreamRows < 0 {
+		return c, errors.New("chaos: negative batch or stream size")
 	}
 	if c.WriterPause == 0 {
 		c.WriterPause = 20 * time.Millisecond

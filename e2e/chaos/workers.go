@@ -147,6 +147,9 @@ func (r *runner) consumer(ctx context.Context, i int) {
 			slowEvery = 250
 		}
 		r.stream(ctx, n, cancelAt, slowEvery)
+		// A pause between results, so that streaming (the cheapest
+		// work per byte) does not take all the CPU from the writers.
+		r.pause(time.Duration(rng.IntN(2000)) * time.Millisecond)
 	}
 }
 
