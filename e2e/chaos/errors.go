@@ -39,8 +39,8 @@ func errorKind(err error, cancelled bool) (kind string, documented bool) {
 	return "Undocumented", false
 }
 
-// errorCounts counts errors by kind and keeps one example of each
-// undocumented one.
+// errorCounts counts errors by kind and logs the first of each kind per
+// worker kind.
 type errorCounts struct {
 	mu           sync.Mutex
 	byKind       map[string]int64
@@ -62,11 +62,15 @@ func (c *errorCounts) add(worker string, err error, cancelled bool) {
 	c.byKind[kind]++
 	if !documented {
 		c.undocumented++
-		key := worker + "/" + kind
-		if _, seen := c.examples[key]; !seen {
-			c.examples[key] = err.Error()
-			c.logf("undocumented error in %s: %T: %v", worker, err, err)
+	}
+	key := worker + "/" + kind
+	if _, seen := c.examples[key]; !seen {
+		c.examples[key] = err.Error()
+		what := "first"
+		if !documented {
+			what = "undocumented"
 		}
+		c.logf("%s error of kind %s in a %s: %T: %v", what, kind, worker, err, err)
 	}
 }
 
