@@ -235,7 +235,7 @@ func (g *shapeReader) value(depth int) any {
 	case 13:
 		return float32(math.Inf(int(g.next()%3) - 1))
 	case 14:
-		return []float64{math.NaN(), math.Inf(1), -0.0, math.SmallestNonzeroFloat64}[g.next()%4]
+		return []float64{math.NaN(), math.Inf(1), math.Copysign(0, -1), math.SmallestNonzeroFloat64}[g.next()%4]
 	case 15:
 		return complex(float64(g.next()), 1)
 	case 16:
