@@ -3,6 +3,7 @@ package cluster
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/boltrx/boltrx/bolt"
 	"github.com/boltrx/boltrx/e2e/server/rawclient"
@@ -112,5 +113,43 @@ func TestClearInjections(t *testing.T) {
 	run(t, client(t, c, 0, bolt.V5_0, routingContext), "RETURN 1 AS x", nil, bolt.TxConfig{})
 	if n := c.PendingInjections(); n != 0 {
 		t.Fatalf("%d pending", n)
+	}
+}
+
+// A member killed, or whose connections are dropped, while it works on a
+// request sends no FAILURE for it: the client sees its connection drop,
+// as when a server dies (a "Terminated" failure would tell the driver the
+// transaction was killed on purpose, which it must not retry).
+func TestDropMidRequestSendsNoFailure(t *testing.T) {
+	const clients = 40
+	for _, kill := range []bool{false, true} {
+		// Member 1 applies commits an hour late: a read that brings the
+		// bookmark of a new commit waits there.
+		c := StartT(t, Config{Lag: time.Hour})
+		_, summary := run(t, client(t, c, 0, bolt.V5_0, routingContext), createPerson, map[string]any{"name": "x"}, bolt.TxConfig{})
+		waiting := make([]*rawclient.Client, clients)
+		before := c.Server(1).Stats().Requests
+		for i := range waiting {
+			waiting[i] = client(t, c, 1, bolt.V5_0, routingContext)
+			mustSendOK(t, waiting[i], &bolt.Run{Query: "MATCH (n:Person) RETURN n.name AS name",
+				TxConfig: bolt.TxConfig{Mode: bolt.ModeRead, Bookmarks: []string{summary.Bookmark}}}, rawclient.PullAll())
+		}
+		deadline := time.Now().Add(testTimeout)
+		for c.Server(1).Stats().Requests < before+clients && time.Now().Before(deadline) {
+			time.Sleep(time.Millisecond)
+		}
+		time.Sleep(20 * time.Millisecond) // the RUNs wait for the bookmark
+		if kill {
+			if err := c.Kill(1); err != nil {
+				t.Fatal(err)
+			}
+		} else if _, err := c.DropConnections(1); err != nil {
+			t.Fatal(err)
+		}
+		for _, cl := range waiting {
+			if r, err := cl.Receive(); err == nil {
+				t.Fatalf("kill=%v: got %v %s, want the connection closed", kill, r.Kind, r.Failure.Code)
+			}
+		}
 	}
 }
