@@ -115,11 +115,13 @@ func (s *Server) Close() error {
 	var err error
 	if first {
 		err = s.ln.Close()
-		s.cancel()
 	}
+	// The sockets close before the contexts of the work in progress end
+	// (see closeNet): clients see their connections drop, not failures.
 	for _, c := range conns {
 		c.closeNet()
 	}
+	s.cancel()
 	s.wg.Wait()
 	return err
 }
