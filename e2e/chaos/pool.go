@@ -26,7 +26,7 @@ type PoolConfig struct {
 	Seed     uint64
 	Duration time.Duration // 1 minute when 0
 	// Goroutines share a pool of PoolSize connections (1,000 and 50
-	// when 0), with the acquisition timeout AcquisitionTimeout (500 ms
+	// when 0), with the acquisition timeout AcquisitionTimeout (250 ms
 	// when 0). Each transaction's context gets no deadline, a deadline or
 	// a cancellation drawn between 1 ms and twice the acquisition
 	// timeout.
@@ -140,7 +140,7 @@ func RunPool(ctx context.Context, cfg PoolConfig) (*PoolReport, error) {
 		cfg.PoolSize = 50
 	}
 	if cfg.AcquisitionTimeout == 0 {
-		cfg.AcquisitionTimeout = 500 * time.Millisecond
+		cfg.AcquisitionTimeout = 250 * time.Millisecond
 	}
 	if cfg.Logf == nil {
 		cfg.Logf = func(string, ...any) {}
