@@ -55,6 +55,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&cfg.LoadItems, "load", 100_000, "items the WriteBatchesRx loader writes (negative: no loader)")
 	fs.BoolVar(&cfg.NoFaults, "no-faults", false, "no fault loop against the simulated cluster")
 	pool := fs.Bool("pool", false, "run the pool pressure instead: 1,000 goroutines on a pool of 50 with random deadlines and cancellations, for -duration")
+	var poolCfg chaos.PoolConfig
+	fs.IntVar(&poolCfg.Goroutines, "goroutines", 1000, "with -pool: goroutines sharing the pool")
+	fs.IntVar(&poolCfg.PoolSize, "pool-size", 50, "with -pool: the pool's size")
+	fs.DurationVar(&poolCfg.AcquisitionTimeout, "acquisition-timeout", 250*time.Millisecond, "with -pool: the acquisition timeout")
 	quiet := fs.Bool("q", false, "print only the summary line")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -67,7 +71,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		cfg.Logf = logger.Printf
 	}
 	if *pool {
-		return runPool(ctx, cfg, stdout, stderr)
+		poolCfg.Seed, poolCfg.Duration, poolCfg.Logf = cfg.Seed, cfg.Duration, cfg.Logf
+		return runPool(ctx, poolCfg, stdout, stderr)
 	}
 	start := time.Now()
 	rep, err := chaos.Run(ctx, cfg)
@@ -86,8 +91,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 // runPool runs the pool pressure and prints its summary line.
-func runPool(ctx context.Context, cfg chaos.Config, stdout, stderr io.Writer) int {
-	rep, err := chaos.RunPool(ctx, chaos.PoolConfig{Seed: cfg.Seed, Duration: cfg.Duration, Logf: cfg.Logf})
+func runPool(ctx context.Context, cfg chaos.PoolConfig, stdout, stderr io.Writer) int {
+	rep, err := chaos.RunPool(ctx, cfg)
 	if err != nil {
 		fmt.Fprintln(stderr, "chaos:", err)
 		return 2

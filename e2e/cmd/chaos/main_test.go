@@ -36,12 +36,14 @@ func TestBadFlag(t *testing.T) {
 	}
 }
 
-// -pool runs the pool pressure and prints its line.
+// -pool runs the pool pressure and prints its line (a small one here:
+// the 1,000 goroutines run in package chaos's test).
 func TestPoolRun(t *testing.T) {
 	var out, errOut bytes.Buffer
-	code := run(context.Background(), []string{"-pool", "-duration", "1s", "-q"}, &out, &errOut)
+	code := run(context.Background(), []string{"-pool", "-duration", "1s", "-q", "-goroutines", "20", "-pool-size", "5",
+		"-acquisition-timeout", "20s"}, &out, &errOut)
 	line := strings.TrimSpace(out.String())
-	if code != 0 || !strings.HasPrefix(line, "pool ") || !strings.Contains(line, " leaked_leases=0 ") {
+	if code != 0 || !strings.HasPrefix(line, "pool ") || !strings.Contains(line, " leaked_leases=0 ") || !strings.Contains(line, " goroutines=20 pool_size=5 ") {
 		t.Fatalf("exit %d: %q\n%s", code, line, errOut.String())
 	}
 }
