@@ -6,7 +6,7 @@ ROUNDS    ?= 5
 SCENARIO  ?= all
 PKGS      ?= ./...
 
-.PHONY: help demo test test-short bench bench-compare bench-telemetry fuzz lint fmt testkit
+.PHONY: help demo test test-short bench bench-compare bench-telemetry fuzz lint fmt testkit chaos soak
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
@@ -31,6 +31,16 @@ bench-telemetry: ## boltrx's latency and Rx streaming with OpenTelemetry off, no
 
 bench-compare: ## only the side-by-side figures (separate processes): make bench-compare ROUNDS=5 SCENARIO=latency,stream-rx,heap
 	cd bench && $(GO) run . -rounds $(ROUNDS) -scenario $(SCENARIO)
+
+DURATION      ?= 10m
+SEED          ?= 1
+POOL_DURATION ?= 1m
+
+chaos: ## load and faults against the simulated cluster (or NEO4J_URI, without faults): make chaos DURATION=10m SEED=n
+	$(GO) run ./e2e/cmd/chaos -duration $(DURATION) -seed $(SEED)
+
+soak: ## the pool under pressure: 1,000 goroutines on a pool of 50, random deadlines (POOL_DURATION, default 1m)
+	$(GO) run ./e2e/cmd/chaos -pool -duration $(POOL_DURATION) -seed $(SEED)
 
 fuzz: ## run every fuzz target for FUZZTIME each (default 5m)
 	@scripts/fuzz-all.sh $(FUZZTIME)

@@ -293,7 +293,8 @@ func (e *FeatureNotSupportedError) Error() string {
 // ConnectivityError reports that the driver could not reach a server or
 // lost the connection (the Neo4j drivers call these ServiceUnavailable
 // and SessionExpired). Managed transactions retry it, unless the
-// connection broke during COMMIT, when the outcome is unknown.
+// connection broke during the COMMIT of a write transaction, when the
+// outcome is unknown.
 type ConnectivityError struct {
 	Inner error
 }
@@ -443,7 +444,8 @@ var ErrMaxRetryTimeExceeded = retry.ErrMaxRetryTimeExceeded
 // succeed when tried again, by the rules the driver's managed
 // transactions use:
 //   - a lost or unreachable connection (*ConnectivityError), except one
-//     lost during COMMIT, whose outcome is unknown;
+//     lost during the COMMIT of a write transaction, whose outcome is
+//     unknown;
 //   - a server failure classified Neo.TransientError.*, except
 //     Transaction.Terminated and Transaction.LockClientStopped, which old
 //     servers classified as transient although the transaction was ended

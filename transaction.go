@@ -206,7 +206,9 @@ func (tx *ExplicitTransaction) Commit(ctx context.Context) error {
 	}
 	if err != nil {
 		err = tx.mapError(err)
-		if IsConnectivityError(err) {
+		// A read transaction changed nothing, whatever became of its
+		// COMMIT: its connection error stays retryable.
+		if IsConnectivityError(err) && tx.session.cfg.AccessMode != AccessModeRead {
 			err = newCommitOutcomeUnknownError(err)
 		}
 		tx.endWith(ctx, "", err)

@@ -214,6 +214,24 @@ func (p *Pool) acquire(ctx context.Context, acq *acquisition) (*Conn, error) {
 	}
 }
 
+// deadlinePassed reports whether ctx ended, also when its deadline has
+// passed but its timer has not fired yet: a dial or handshake that the
+// deadline cut short (an I/O timeout) can return before ctx.Err() says
+// so, and must then fail with the deadline's cause (the acquisition
+// timeout, or the caller's own deadline), not as a bare I/O timeout that
+// looks like the caller's context expired.
+func deadlinePassed(ctx context.Context) bool {
+	if ctx.Err() != nil {
+		return true
+	}
+	deadline, ok := ctx.Deadline()
+	if !ok || time.Now().Before(deadline) {
+		return false
+	}
+	<-ctx.Done() // its timer is due
+	return true
+}
+
 func acquireError(ctx context.Context) error {
 	if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) && !errors.Is(cause, context.DeadlineExceeded) {
 		return cause
@@ -340,7 +358,7 @@ func (p *Pool) open(ctx context.Context) (*Conn, error) {
 	if err != nil {
 		p.passDialLocked()
 		p.mu.Unlock()
-		if ctx.Err() != nil {
+		if deadlinePassed(ctx) {
 			return nil, acquireError(ctx)
 		}
 		return nil, err

@@ -476,7 +476,9 @@ func (s *Stream) send(req bolt.Request) {
 	case errors.Is(err, bolt.ErrUsage):
 		s.refused(err)
 	default:
-		s.fail(err, true)
+		// The connection broke before the request went out: the
+		// consumer gets the same error as for a break while reading.
+		s.fail(s.mapConnError(err), true)
 	}
 }
 

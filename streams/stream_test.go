@@ -3,6 +3,7 @@ package streams
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"slices"
 	"sync"
@@ -366,6 +367,26 @@ func TestRequestErrorEndsStream(t *testing.T) {
 	}
 	if _, err := s.Next(context.Background()); err == nil || err.Error() != "write failed" {
 		t.Fatalf("Next = %v", err)
+	}
+}
+
+// A connection that broke before the next PULL went out ends the stream
+// with the error MapConnError makes of it, as a break while reading does.
+func TestRequestErrorIsMappedAsConnectionError(t *testing.T) {
+	mapped := errors.New("mapped connectivity error")
+	s, c, run, pull := start(t, Options{FetchSize: 1, MapConnError: func(err error) error {
+		return fmt.Errorf("%w: %w", mapped, err)
+	}})
+	run.OnSummary(runSuccess("n"))
+	feed(pull, 0, 1)
+	pull.OnSummary(hasMore())
+	broken := errors.New("read: EOF")
+	c.fail = broken
+	if _, err := s.Next(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Next(context.Background()); !errors.Is(err, mapped) || !errors.Is(err, broken) {
+		t.Fatalf("Next = %v, want the mapped connection error", err)
 	}
 }
 

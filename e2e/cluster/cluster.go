@@ -36,6 +36,7 @@ type member struct {
 	addr        string // fixed at the first start; Restart reuses it
 	srv         *server.Server
 	partitioned bool
+	refusing    bool // new connections are reset (RefuseConnections)
 }
 
 // reachable reports whether drivers can talk to the member.

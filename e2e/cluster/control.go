@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/boltrx/boltrx/e2e/graphdb"
+	"github.com/boltrx/boltrx/e2e/server"
 )
 
 // Roles of a member for one database.
@@ -23,6 +24,8 @@ type MemberInfo struct {
 	Alive bool
 	// Partitioned is true between Partition and Heal.
 	Partitioned bool
+	// Refusing is true between RefuseConnections and AcceptConnections.
+	Refusing bool
 	// Roles maps every database to RoleLeader or RoleFollower.
 	Roles map[string]string
 }
@@ -41,7 +44,8 @@ func (c *Cluster) Members() []MemberInfo {
 	out := make([]MemberInfo, len(c.members))
 	for i, m := range c.members {
 		info := MemberInfo{Index: i, Address: m.addr, Alive: m.srv != nil, Partitioned: m.partitioned,
-			Roles: make(map[string]string, len(dbs))}
+			Refusing: m.refusing,
+			Roles:    make(map[string]string, len(dbs))}
 		for _, name := range dbs {
 			info.Roles[name] = RoleFollower
 			if leaders[name] == m.name {
@@ -160,6 +164,9 @@ func (c *Cluster) Restart(i int) error {
 	if m.partitioned {
 		srv.Partition()
 	}
+	if m.refusing {
+		srv.RefuseConnections()
+	}
 	c.mu.Unlock()
 	return nil
 }
@@ -197,6 +204,58 @@ func (c *Cluster) Heal(i int) error {
 		m.srv.Heal()
 	}
 	return nil
+}
+
+// RefuseConnections makes member i reset every new connection, as an
+// overloaded server does, until AcceptConnections; its open connections
+// carry on and it keeps its roles (the other members do not notice, so
+// routing tables still list it).
+func (c *Cluster) RefuseConnections(i int) error {
+	return c.setRefusing(i, true)
+}
+
+// AcceptConnections ends RefuseConnections on member i.
+func (c *Cluster) AcceptConnections(i int) error {
+	return c.setRefusing(i, false)
+}
+
+func (c *Cluster) setRefusing(i int, on bool) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	m, err := c.memberOf(i)
+	if err != nil {
+		return err
+	}
+	m.refusing = on
+	if m.srv != nil {
+		if on {
+			m.srv.RefuseConnections()
+		} else {
+			m.srv.AcceptConnections()
+		}
+	}
+	return nil
+}
+
+// DropConnections closes every open connection of member i at once,
+// whatever it is doing (streaming a result, in a transaction); the
+// member keeps listening and keeps its roles. A write transaction open on
+// a dropped connection is rolled back. It returns how many connections
+// it closed.
+func (c *Cluster) DropConnections(i int) (int, error) {
+	c.mu.Lock()
+	m, err := c.memberOf(i)
+	srv := (*server.Server)(nil)
+	if err == nil {
+		srv = m.srv
+	}
+	c.mu.Unlock()
+	if err != nil || srv == nil {
+		return 0, err
+	}
+	n := srv.Connections()
+	srv.DropConnections()
+	return n, nil
 }
 
 // failover moves the leadership of the databases lost member led to the

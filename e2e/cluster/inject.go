@@ -62,6 +62,16 @@ func (c *Cluster) PendingInjections() int {
 	return len(c.injections)
 }
 
+// ClearInjections drops the injected faults that have not fired yet and
+// returns how many there were.
+func (c *Cluster) ClearInjections() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := len(c.injections)
+	c.injections = nil
+	return n
+}
+
 // interceptor is the server.Interceptor of member i.
 func (c *Cluster) interceptor(i int) server.Interceptor {
 	return func(s *server.Session, req bolt.Request) *server.Intercept {

@@ -70,10 +70,14 @@ func newConn(s *Server, nc net.Conn) *conn {
 
 // closeNet closes the socket and ends the connection's context; blocked
 // reads, writes and Handler calls return.
+//
+// The socket closes first: a Handler call that the cancellation stops
+// must not get its failure out to the client, which sees the connection
+// drop as when a server dies.
 func (c *conn) closeNet() {
 	c.closeOnce.Do(func() {
-		c.cancel()
 		_ = c.nc.Close()
+		c.cancel()
 	})
 }
 

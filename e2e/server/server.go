@@ -23,6 +23,7 @@ type Server struct {
 	closed    bool
 	conns     map[*conn]struct{}
 	partition chan struct{} // non-nil while partitioned; closed by Heal
+	refusing  bool          // between RefuseConnections and AcceptConnections
 
 	nextID atomic.Int64
 	stats  counters
@@ -36,6 +37,7 @@ type counters struct {
 	flushes        atomic.Int64
 	delayedFlushes atomic.Int64
 	noops          atomic.Int64
+	refused        atomic.Int64
 }
 
 // Stats are counts since the server started.
@@ -52,6 +54,8 @@ type Stats struct {
 	DelayedFlushes int64
 	// Noops counts the NOOP chunks sent as keep-alives.
 	Noops int64
+	// Refused counts the connections turned away by RefuseConnections.
+	Refused int64
 }
 
 // Start listens on cfg.Addr and serves until Close or until ctx ends.
@@ -88,6 +92,7 @@ func (s *Server) Stats() Stats {
 		Flushes:        s.stats.flushes.Load(),
 		DelayedFlushes: s.stats.delayedFlushes.Load(),
 		Noops:          s.stats.noops.Load(),
+		Refused:        s.stats.refused.Load(),
 	}
 }
 
@@ -110,11 +115,13 @@ func (s *Server) Close() error {
 	var err error
 	if first {
 		err = s.ln.Close()
-		s.cancel()
 	}
+	// The sockets close before the contexts of the work in progress end
+	// (see closeNet): clients see their connections drop, not failures.
 	for _, c := range conns {
 		c.closeNet()
 	}
+	s.cancel()
 	s.wg.Wait()
 	return err
 }
@@ -128,6 +135,30 @@ func (s *Server) DropConnections() {
 	for _, c := range conns {
 		c.closeNet()
 	}
+}
+
+// RefuseConnections makes the server turn new connections away, as an
+// overloaded or restarting server does: each one is accepted and at once
+// reset (the client sees "connection reset by peer" before the
+// handshake), until AcceptConnections. Open connections carry on.
+func (s *Server) RefuseConnections() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.refusing = true
+}
+
+// AcceptConnections ends RefuseConnections.
+func (s *Server) AcceptConnections() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.refusing = false
+}
+
+// Refusing reports whether the server turns new connections away.
+func (s *Server) Refusing() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.refusing
 }
 
 // Partition makes the server unreachable without closing anything: new
@@ -203,6 +234,14 @@ func (s *Server) acceptLoop() {
 		}
 		backoff = 5 * time.Millisecond
 		s.stats.accepted.Add(1)
+		if s.Refusing() {
+			s.stats.refused.Add(1)
+			if tc, ok := nc.(*net.TCPConn); ok {
+				_ = tc.SetLinger(0) // a reset, not an orderly close
+			}
+			_ = nc.Close()
+			continue
+		}
 		c := newConn(s, nc)
 		s.mu.Lock()
 		if s.closed {
