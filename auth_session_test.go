@@ -12,23 +12,6 @@ import (
 	"github.com/boltrx/boltrx/e2e/boltstub"
 )
 
-// runQueryIn runs query in a new session with cfg and reads its result.
-func runQueryIn(t *testing.T, drv *boltrx.Driver, cfg boltrx.SessionConfig, query string) error {
-	t.Helper()
-	ctx := ctxT(t)
-	sess, err := drv.NewSession(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sess.Close(ctx)
-	res, err := sess.Run(ctx, query, nil)
-	if err != nil {
-		return err
-	}
-	_, err = res.Consume(ctx)
-	return err
-}
-
 func TestSessionAuthOpensWithItsTokenAndSwitchesUsersWithPipelinedLogoffLogon(t *testing.T) {
 	// The session's own token authenticates the new connection; the
 	// switch back to the driver's token goes out with the next query,

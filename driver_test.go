@@ -10,52 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"go.uber.org/goleak"
-
 	"github.com/boltrx/boltrx"
 	"github.com/boltrx/boltrx/bolt"
 	"github.com/boltrx/boltrx/e2e/boltstub"
 )
-
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
-
-// head is the start of every 5.x script: versions, GOODBYE/RESET at any
-// time, and a HELLO + LOGON from any driver version.
-const head5 = `
-bolt 5.4
-anytime
-  C: GOODBYE
-  close
-end
-`
-
-const hello5 = `
-C: HELLO {"user_agent": "boltrx/test", "bolt_agent": {"product": any string, ...}, ...}
-S: SUCCESS {"server": "Neo4j/5.20.0", "connection_id": "bolt-1"}
-C: LOGON {"scheme": "basic", "principal": "neo4j", "credentials": "secret"}
-S: SUCCESS {}
-`
-
-func newDriver(t *testing.T, addr string, configure ...func(*boltrx.Config)) *boltrx.Driver {
-	t.Helper()
-	configure = append([]func(*boltrx.Config){func(c *boltrx.Config) { c.UserAgent = "boltrx/test" }}, configure...)
-	drv, err := boltrx.NewDriver("bolt://"+addr, boltrx.BasicAuth("neo4j", "secret", ""), configure...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := drv.Close(context.Background()); err != nil {
-			t.Errorf("Close: %v", err)
-		}
-	})
-	return drv
-}
-
-func ctxT(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	t.Cleanup(cancel)
-	return ctx
-}
 
 func TestAutoCommitRunStreamsRecordsAndBookmark(t *testing.T) {
 	srv := boltstub.Start(t, head5+hello5+`

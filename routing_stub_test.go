@@ -4,42 +4,10 @@ import (
 	"context"
 	"net"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/boltrx/boltrx"
-	"github.com/boltrx/boltrx/e2e/boltstub"
 )
-
-// startSelfRoutingStub serves script on a port chosen beforehand, with
-// $SELF in the script replaced by that "127.0.0.1:port" (quoted) and
-// $PORT by the port: a server that names itself in the routing tables it
-// sends.
-func startSelfRoutingStub(t *testing.T, script string) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	_, port, _ := net.SplitHostPort(addr)
-	script = strings.ReplaceAll(script, "$SELF", `"`+addr+`"`)
-	sc, err := boltstub.Parse(strings.ReplaceAll(script, "$PORT", port))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := boltstub.Listen(addr, sc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := srv.Close(); err != nil {
-			t.Error(err)
-		}
-	})
-	return addr
-}
 
 func routingDriver(t *testing.T, addr string) *boltrx.Driver {
 	t.Helper()
@@ -53,22 +21,6 @@ func routingDriver(t *testing.T, addr string) *boltrx.Driver {
 		}
 	})
 	return drv
-}
-
-func runOne(ctx context.Context, t *testing.T, drv *boltrx.Driver, cfg boltrx.SessionConfig, query string) {
-	t.Helper()
-	sess, err := drv.NewSession(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sess.Close(ctx)
-	res, err := sess.Run(ctx, query, nil)
-	if err != nil {
-		t.Fatalf("Run %q: %v", query, err)
-	}
-	if _, err := res.Consume(ctx); err != nil {
-		t.Fatalf("Consume %q: %v", query, err)
-	}
 }
 
 // Without server-side routing each session resolves the home database

@@ -3,43 +3,11 @@ package boltrx_test
 import (
 	"context"
 	"fmt"
-	"net"
 	"testing"
 
 	"github.com/boltrx/boltrx"
 	"github.com/boltrx/boltrx/e2e/boltstub"
 )
-
-// freeAddr returns an address nothing listens on (a port just released).
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	return addr
-}
-
-// listenStub serves script on addr for the duration of the test.
-func listenStub(t *testing.T, addr, script string) *boltstub.Server {
-	t.Helper()
-	s, err := boltstub.Parse(script)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := boltstub.Listen(addr, s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := srv.Close(); err != nil {
-			t.Errorf("%v", err)
-		}
-	})
-	return srv
-}
 
 func TestGetServerInfoChecksAPooledConnectionWithReset(t *testing.T) {
 	srv := boltstub.Start(t, head5+`

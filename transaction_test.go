@@ -9,15 +9,6 @@ import (
 	"github.com/boltrx/boltrx/e2e/boltstub"
 )
 
-// resetAnytime lets the driver RESET a connection at any point of a
-// script.
-const resetAnytime = `
-anytime
-  C: RESET
-  S: SUCCESS {}
-end
-`
-
 func TestZeroTxTimeoutMeansNoTimeoutOnTheWire(t *testing.T) {
 	srv := boltstub.Start(t, head5+hello5+`
 C: RUN "RETURN 1" {} {"tx_timeout": 0}
