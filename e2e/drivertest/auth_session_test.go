@@ -1,4 +1,4 @@
-package boltrx_test
+package drivertest_test
 
 import (
 	"context"

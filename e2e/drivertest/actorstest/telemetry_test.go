@@ -1,4 +1,4 @@
-package actors_test
+package actorstest_test
 
 import (
 	"context"
