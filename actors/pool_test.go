@@ -108,7 +108,7 @@ func poolContext(t *testing.T) context.Context {
 // connection given back when one does.
 func TestPoolExhaustion(t *testing.T) {
 	s := newFakeServer(t)
-	p := newTestPool(t, s, actors.PoolConfig{MaxSize: 1, AcquisitionTimeout: 20 * time.Millisecond, LivenessCheckTimeout: -1})
+	p := newTestPool(t, s, actors.PoolConfig{MaxSize: 1, AcquisitionTimeout: time.Second, LivenessCheckTimeout: -1})
 	ctx := poolContext(t)
 	c, err := p.Acquire(ctx)
 	if err != nil {
@@ -151,7 +151,7 @@ func TestPoolMaxLifetime(t *testing.T) {
 	fake := clock.Install()
 	t.Cleanup(clock.Uninstall)
 	s := newFakeServer(t)
-	p := newTestPool(t, s, actors.PoolConfig{MaxSize: 2, AcquisitionTimeout: time.Second, MaxLifetime: time.Hour, LivenessCheckTimeout: -1})
+	p := newTestPool(t, s, actors.PoolConfig{MaxSize: 2, AcquisitionTimeout: 5 * time.Second, MaxLifetime: time.Hour, LivenessCheckTimeout: -1})
 	ctx := poolContext(t)
 	c, err := p.Acquire(ctx)
 	if err != nil {
@@ -187,7 +187,7 @@ func TestPoolLivenessCheck(t *testing.T) {
 	fake := clock.Install()
 	t.Cleanup(clock.Uninstall)
 	s := newFakeServer(t)
-	p := newTestPool(t, s, actors.PoolConfig{MaxSize: 2, AcquisitionTimeout: time.Second, LivenessCheckTimeout: time.Minute})
+	p := newTestPool(t, s, actors.PoolConfig{MaxSize: 2, AcquisitionTimeout: 5 * time.Second, LivenessCheckTimeout: time.Minute})
 	ctx := poolContext(t)
 	c, err := p.Acquire(ctx)
 	if err != nil {

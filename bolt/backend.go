@@ -20,11 +20,7 @@ import (
 // run in two goroutines as long as neither runs concurrently with itself,
 // SetUTCPatched or a Send that switches the dialect (the SUCCESS of HELLO).
 type Backend struct {
-	caps *Capabilities
-	w    *ChunkWriter
-	r    *ChunkReader
-	enc  packstream.Encoder
-	dec  packstream.Decoder
+	endpoint
 }
 
 // RecordEncoder writes the values of one RECORD: a single PackStream list.
@@ -36,27 +32,7 @@ type RecordEncoder interface {
 // negotiated caps' version. maxMessageSize bounds an incoming message (0 =
 // DefaultMaxMessageSize).
 func NewBackend(rw io.ReadWriter, caps *Capabilities, maxMessageSize int) *Backend {
-	b := &Backend{
-		caps: caps,
-		w:    NewChunkWriter(rw),
-		r:    NewChunkReader(rw, maxMessageSize),
-	}
-	b.SetUTCPatched(false)
-	return b
-}
-
-// Capabilities returns the capabilities of the negotiated version.
-func (b *Backend) Capabilities() *Capabilities { return b.caps }
-
-// Dialect returns the PackStream dialect in use.
-func (b *Backend) Dialect() packstream.Dialect { return b.dec.Dialect }
-
-// SetUTCPatched switches the dialect to the one with (or without) the
-// "utc" patch. Send does it by itself after a SUCCESS whose patch_bolt
-// agrees to "utc".
-func (b *Backend) SetUTCPatched(patched bool) {
-	d := b.caps.Dialect(patched)
-	b.enc.Dialect, b.dec.Dialect = d, d
+	return &Backend{endpoint: newEndpoint(rw, caps, maxMessageSize)}
 }
 
 // Receive reads and decodes the next request, checked against the
@@ -83,10 +59,7 @@ func (b *Backend) ReceiveMessage() ([]byte, error) {
 // a SUCCESS whose patch_bolt agrees to "utc", later messages use the
 // patched dialect.
 func (b *Backend) Send(resp ResponseMessage) error {
-	buf := b.w.BeginMessage()
-	b.enc.Reset(buf[len(buf):])
-	err := EncodeResponse(&b.enc, b.caps, resp)
-	b.w.EndMessage(appendEncoded(buf, b.enc.Buffer(), err))
+	err := b.encodeMessage(func(enc *packstream.Encoder) error { return EncodeResponse(enc, b.caps, resp) })
 	if err == nil && b.caps.UTCPatch {
 		if s := successOf(resp); s != nil && slices.Contains(s.PatchBolt, "utc") {
 			b.SetUTCPatched(true)
@@ -113,15 +86,13 @@ func successOf(resp ResponseMessage) *Success {
 // path of servers that stream many records: nothing is allocated per
 // record.
 func (b *Backend) SendRecord(r RecordEncoder) error {
-	buf := b.w.BeginMessage()
-	b.enc.Reset(buf[len(buf):])
-	b.enc.WriteStructHeader(TagRecord, 1)
-	err := r.EncodeRecord(&b.enc)
-	if err == nil {
-		err = b.enc.Err()
-	}
-	b.w.EndMessage(appendEncoded(buf, b.enc.Buffer(), err))
-	return err
+	return b.encodeMessage(func(enc *packstream.Encoder) error {
+		enc.WriteStructHeader(TagRecord, 1)
+		if err := r.EncodeRecord(enc); err != nil {
+			return err
+		}
+		return enc.Err()
+	})
 }
 
 // SendMessage buffers msg, one whole message encoded by the caller, as it
@@ -130,9 +101,3 @@ func (b *Backend) SendMessage(msg []byte) { b.w.WriteMessage(msg) }
 
 // SendNoop buffers a NOOP chunk, the keep-alive of 4.1+.
 func (b *Backend) SendNoop() { b.w.WriteNoop() }
-
-// Buffered returns how many bytes wait for Flush.
-func (b *Backend) Buffered() int { return b.w.Buffered() }
-
-// Flush writes every buffered message in one write.
-func (b *Backend) Flush() error { return b.w.Flush() }
