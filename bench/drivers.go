@@ -37,8 +37,6 @@ const poolSize = 100
 
 type boltrxDriver struct{ d *boltrx.Driver }
 
-func newBoltrx(addr string) driverUnderTest { return newBoltrxWith(addr, nil) }
-
 func newBoltrxWith(addr string, configure func(*boltrx.Config)) driverUnderTest {
 	d, err := boltrx.NewDriver("bolt://"+addr, boltrx.NoAuth(), func(c *boltrx.Config) {
 		c.MaxConnectionPoolSize = poolSize
