@@ -442,7 +442,10 @@ func (d *Driver) verifyAuthentication(ctx context.Context, token *AuthToken) err
 	return nil
 }
 
-// ServerInfo describes the server a connection reached.
+// serverInfoOf is the ServerInfo that GetServerInfo returns: what the
+// handshake and HELLO of one connection told about its server. It keeps the
+// negotiated bolt.Version so that SupportsSessionAuth can look up its
+// capabilities.
 type serverInfoOf struct {
 	address  string
 	agent    string

@@ -16,8 +16,6 @@ import (
 	"github.com/boltrx/boltrx/internal/retry"
 )
 
-var defaultRecord = map[string]any{"OPERATION": "", "OPERATION_CODE": "0", "CURRENT_SCHEMA": "/"}
-
 func serverError(code string) *Neo4jError {
 	return newNeo4jError(&bolt.Failure{Code: code, Message: "msg"})
 }

@@ -57,7 +57,7 @@ func newResult(_ context.Context, s *Session, tx *ExplicitTransaction, pool *act
 }
 
 // start sends [BEGIN +] RUN + PULL {n} in one write.
-func (r *Result) start(ctx context.Context, run *bolt.Run, begin *bolt.Begin, telemetry *bolt.Telemetry) error {
+func (r *Result) start(ctx context.Context, run *bolt.Run, begin *bolt.Begin, usage *bolt.Telemetry) error {
 	fetchSize := int64(r.session.fetchSize)
 	if !r.conn.Caps.PullN {
 		fetchSize = bolt.All // Bolt 3 has only PULL_ALL
@@ -89,8 +89,8 @@ func (r *Result) start(ctx context.Context, run *bolt.Run, begin *bolt.Begin, te
 	r.lowWatermark = r.stream.LowWatermark()
 	reqs := make([]bolt.Request, 0, 4)
 	hs := make([]streams.Handler, 0, 4)
-	if telemetry != nil {
-		reqs = append(reqs, telemetry)
+	if usage != nil {
+		reqs = append(reqs, usage)
 		var sent *atomic.Bool
 		if r.tx != nil {
 			sent = r.tx.telemetrySent

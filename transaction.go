@@ -105,9 +105,9 @@ func (tx *ExplicitTransaction) run(ctx context.Context, query string, params map
 	ctx = tx.traced(ctx)
 	r := newResult(ctx, tx.session, tx, tx.pool, tx.conn, query, params, tx.started)
 	r.database, r.rx = tx.database, rx
-	begin, telemetry := tx.pendingBegin, tx.pendingTelemetry
+	begin, usage := tx.pendingBegin, tx.pendingTelemetry
 	tx.pendingBegin, tx.pendingTelemetry = nil, nil
-	if err := r.start(ctx, &bolt.Run{Query: query, Params: params}, begin, telemetry); err != nil {
+	if err := r.start(ctx, &bolt.Run{Query: query, Params: params}, begin, usage); err != nil {
 		var state *bolt.StateError
 		if errors.As(err, &state) && state.State == bolt.StateFailed {
 			// A query of the transaction failed; its result may not have

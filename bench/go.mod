@@ -4,6 +4,7 @@ go 1.26.8
 
 require (
 	github.com/boltrx/boltrx v0.0.0
+	github.com/boltrx/boltrx/e2e v0.0.0
 	github.com/neo4j/neo4j-go-driver/v6 v6.2.0
 	go.opentelemetry.io/otel/sdk v1.47.0
 	go.opentelemetry.io/otel/trace v1.47.0
@@ -44,4 +45,7 @@ require (
 	google.golang.org/protobuf v1.36.12 // indirect
 )
 
-replace github.com/boltrx/boltrx => ../
+replace (
+	github.com/boltrx/boltrx => ../
+	github.com/boltrx/boltrx/e2e => ../e2e
+)

@@ -153,6 +153,20 @@ func readMessageHeader(d *packstream.Decoder) (tag byte, fields int, err error) 
 	return tag, fields, nil
 }
 
+// fieldless is embedded by the requests without fields (LOGOFF, GOODBYE,
+// RESET, ACK_FAILURE, COMMIT, ROLLBACK): it decodes them.
+type fieldless struct{}
+
+func (fieldless) decode(r *fieldReader, _ *Capabilities, fields int) error {
+	return wantFields(r, fields, 0)
+}
+
+// encodeFieldless writes a message without fields.
+func encodeFieldless(enc *packstream.Encoder, tag byte) error {
+	enc.WriteStructHeader(tag, 0)
+	return nil
+}
+
 // wantFields checks a message's field count.
 func wantFields(r *fieldReader, got, want int) error {
 	if got == want {

@@ -1,8 +1,12 @@
 // Package bolt is the wire of Neo4j's Bolt protocol, for both ends of a
-// connection: the driver uses the client side, the test servers of package
-// e2e the server side, the way pgproto3 has a Frontend and a Backend. One
-// set of definitions serves both, so the servers check the driver against
-// the same definitions it was built from.
+// connection, the way pgproto3 has a Frontend and a Backend: the driver uses
+// the client side ([Frontend]), the test servers of the e2e module the
+// server side ([Backend]). e2e/server decodes typed requests and encodes
+// responses with it, and streams records through [Backend.SendRecord];
+// the scripted stub server (e2e/boltstub) frames its messages with it and
+// reads each request's bytes ([Backend.ReceiveMessage]) to check exactly
+// what the driver sent. One set of definitions serves both sides, so the
+// servers check the driver against the same definitions it was built from.
 //
 // A connection goes through these layers:
 //

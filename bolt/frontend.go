@@ -18,58 +18,25 @@ import (
 // as neither runs concurrently with itself, SetUTCPatched or a Receive
 // that switches the dialect (the SUCCESS of HELLO).
 type Frontend struct {
-	caps *Capabilities
-	w    *ChunkWriter
-	r    *ChunkReader
-	enc  packstream.Encoder
-	dec  packstream.Decoder
+	endpoint
 }
 
 // NewFrontend returns the client side of a connection on rw whose
 // handshake negotiated caps' version. maxMessageSize bounds an incoming
 // message (0 = DefaultMaxMessageSize).
 func NewFrontend(rw io.ReadWriter, caps *Capabilities, maxMessageSize int) *Frontend {
-	fe := &Frontend{
-		caps: caps,
-		w:    NewChunkWriter(rw),
-		r:    NewChunkReader(rw, maxMessageSize),
-	}
+	fe := &Frontend{endpoint: newEndpoint(rw, caps, maxMessageSize)}
 	// Records come by the thousand: their values share slabs.
 	fe.dec.Slabs = true
-	fe.SetUTCPatched(false)
 	return fe
-}
-
-// Capabilities returns the capabilities of the negotiated version.
-func (fe *Frontend) Capabilities() *Capabilities { return fe.caps }
-
-// Dialect returns the PackStream dialect in use.
-func (fe *Frontend) Dialect() packstream.Dialect { return fe.dec.Dialect }
-
-// SetUTCPatched switches the dialect to the one with (or without) the
-// "utc" patch. Receive does it by itself when the SUCCESS of HELLO
-// acknowledges the patch.
-func (fe *Frontend) SetUTCPatched(patched bool) {
-	d := fe.caps.Dialect(patched)
-	fe.enc.Dialect, fe.dec.Dialect = d, d
 }
 
 // Send encodes req and buffers it; nothing is written before Flush. A
 // request the version cannot carry returns an error matching ErrUsage and
 // buffers nothing.
 func (fe *Frontend) Send(req Request) error {
-	buf := fe.w.BeginMessage()
-	fe.enc.Reset(buf[len(buf):])
-	err := EncodeRequest(&fe.enc, fe.caps, req)
-	fe.w.EndMessage(appendEncoded(buf, fe.enc.Buffer(), err))
-	return err
+	return fe.encodeMessage(func(enc *packstream.Encoder) error { return EncodeRequest(enc, fe.caps, req) })
 }
-
-// Buffered returns how many bytes wait for Flush.
-func (fe *Frontend) Buffered() int { return fe.w.Buffered() }
-
-// Flush writes every buffered request in one write.
-func (fe *Frontend) Flush() error { return fe.w.Flush() }
 
 // ResponseBuffered reports whether the next response is already read
 // from the network in full: Receive then returns without blocking.
@@ -105,18 +72,4 @@ func (fe *Frontend) Receive(resp *Response) error {
 // acknowledgesUTC reports whether a SUCCESS agrees to the "utc" patch.
 func acknowledgesUTC(s *Success) bool {
 	return s.Has(KeyPatchBolt) && slices.Contains(s.PatchBolt, "utc")
-}
-
-// appendEncoded completes a message encoded into the spare capacity of buf
-// (the ChunkWriter's buffer): when the encoder did not need to grow, the
-// bytes are already in place and only the length changes; otherwise they
-// are copied once. On error the message is dropped.
-func appendEncoded(buf, msg []byte, err error) []byte {
-	if err != nil {
-		return buf
-	}
-	if len(msg) <= cap(buf)-len(buf) {
-		return buf[:len(buf)+len(msg)]
-	}
-	return append(buf, msg...)
 }

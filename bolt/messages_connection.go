@@ -225,7 +225,7 @@ func (m *Logon) decode(r *fieldReader, _ *Capabilities, fields int) error {
 }
 
 // Logoff logs the current user off (5.1+): LOGOFF.
-type Logoff struct{}
+type Logoff struct{ fieldless }
 
 // Tag returns TagLogoff.
 func (*Logoff) Tag() byte { return TagLogoff }
@@ -234,12 +234,7 @@ func (*Logoff) Tag() byte { return TagLogoff }
 func (*Logoff) Name() string { return "LOGOFF" }
 
 func (*Logoff) encode(enc *packstream.Encoder, _ *Capabilities) error {
-	enc.WriteStructHeader(TagLogoff, 0)
-	return nil
-}
-
-func (*Logoff) decode(r *fieldReader, _ *Capabilities, fields int) error {
-	return wantFields(r, fields, 0)
+	return encodeFieldless(enc, TagLogoff)
 }
 
 // Telemetry reports which driver API ran the next work (5.4+):
@@ -281,7 +276,7 @@ func (m *Telemetry) decode(r *fieldReader, _ *Capabilities, fields int) error {
 
 // Goodbye announces that the client closes the connection (3.0+):
 // GOODBYE. The server answers nothing.
-type Goodbye struct{}
+type Goodbye struct{ fieldless }
 
 // Tag returns TagGoodbye.
 func (*Goodbye) Tag() byte { return TagGoodbye }
@@ -290,16 +285,11 @@ func (*Goodbye) Tag() byte { return TagGoodbye }
 func (*Goodbye) Name() string { return "GOODBYE" }
 
 func (*Goodbye) encode(enc *packstream.Encoder, _ *Capabilities) error {
-	enc.WriteStructHeader(TagGoodbye, 0)
-	return nil
-}
-
-func (*Goodbye) decode(r *fieldReader, _ *Capabilities, fields int) error {
-	return wantFields(r, fields, 0)
+	return encodeFieldless(enc, TagGoodbye)
 }
 
 // Reset interrupts any work and returns the connection to READY: RESET.
-type Reset struct{}
+type Reset struct{ fieldless }
 
 // Tag returns TagReset.
 func (*Reset) Tag() byte { return TagReset }
@@ -308,10 +298,5 @@ func (*Reset) Tag() byte { return TagReset }
 func (*Reset) Name() string { return "RESET" }
 
 func (*Reset) encode(enc *packstream.Encoder, _ *Capabilities) error {
-	enc.WriteStructHeader(TagReset, 0)
-	return nil
-}
-
-func (*Reset) decode(r *fieldReader, _ *Capabilities, fields int) error {
-	return wantFields(r, fields, 0)
+	return encodeFieldless(enc, TagReset)
 }

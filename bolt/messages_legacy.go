@@ -35,7 +35,7 @@ func (m *Init) decode(r *fieldReader, _ *Capabilities, fields int) error {
 
 // AckFailure acknowledges a FAILURE on Bolt 1 and 2: ACK_FAILURE. RESET
 // replaces it from 3.0 on.
-type AckFailure struct{}
+type AckFailure struct{ fieldless }
 
 // Tag returns TagAckFailure.
 func (*AckFailure) Tag() byte { return TagAckFailure }
@@ -44,10 +44,5 @@ func (*AckFailure) Tag() byte { return TagAckFailure }
 func (*AckFailure) Name() string { return "ACK_FAILURE" }
 
 func (*AckFailure) encode(enc *packstream.Encoder, _ *Capabilities) error {
-	enc.WriteStructHeader(TagAckFailure, 0)
-	return nil
-}
-
-func (*AckFailure) decode(r *fieldReader, _ *Capabilities, fields int) error {
-	return wantFields(r, fields, 0)
+	return encodeFieldless(enc, TagAckFailure)
 }

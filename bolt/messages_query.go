@@ -67,7 +67,7 @@ func (m *Run) decode(r *fieldReader, caps *Capabilities, fields int) error {
 	return m.decodeExtra(r, caps)
 }
 
-// All and Last are the special values of Pull and Discard.
+// All and LastQuery are the special values of Pull and Discard: N and Qid.
 const (
 	// All asks for every remaining record (N).
 	All int64 = -1

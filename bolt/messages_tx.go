@@ -191,7 +191,7 @@ func (m *Begin) decode(r *fieldReader, caps *Capabilities, fields int) error {
 }
 
 // Commit commits the explicit transaction (3.0+): COMMIT.
-type Commit struct{}
+type Commit struct{ fieldless }
 
 // Tag returns TagCommit.
 func (*Commit) Tag() byte { return TagCommit }
@@ -200,16 +200,11 @@ func (*Commit) Tag() byte { return TagCommit }
 func (*Commit) Name() string { return "COMMIT" }
 
 func (*Commit) encode(enc *packstream.Encoder, _ *Capabilities) error {
-	enc.WriteStructHeader(TagCommit, 0)
-	return nil
-}
-
-func (*Commit) decode(r *fieldReader, _ *Capabilities, fields int) error {
-	return wantFields(r, fields, 0)
+	return encodeFieldless(enc, TagCommit)
 }
 
 // Rollback rolls the explicit transaction back (3.0+): ROLLBACK.
-type Rollback struct{}
+type Rollback struct{ fieldless }
 
 // Tag returns TagRollback.
 func (*Rollback) Tag() byte { return TagRollback }
@@ -218,10 +213,5 @@ func (*Rollback) Tag() byte { return TagRollback }
 func (*Rollback) Name() string { return "ROLLBACK" }
 
 func (*Rollback) encode(enc *packstream.Encoder, _ *Capabilities) error {
-	enc.WriteStructHeader(TagRollback, 0)
-	return nil
-}
-
-func (*Rollback) decode(r *fieldReader, _ *Capabilities, fields int) error {
-	return wantFields(r, fields, 0)
+	return encodeFieldless(enc, TagRollback)
 }

@@ -20,9 +20,8 @@ type conversation struct {
 	sec     *section
 	conn    net.Conn
 	env     env
-	dialect packstream.Dialect
-	cr      *bolt.ChunkReader
-	cw      *bolt.ChunkWriter
+	dialect packstream.Dialect // of the script's messages, encoded and decoded here
+	be      *bolt.Backend      // frames them: the stub sees every byte the client sent
 
 	stack   []*frame
 	pending *message      // received, not yet consumed by a statement
@@ -143,7 +142,7 @@ func (c *conversation) step(f *frame, st stmt) *Failure {
 			return &Failure{Reason: ErrIncomplete, Connection: c.num, Line: st.line,
 				Detail: "the script cannot send " + st.text + ": " + err.Error(), Cause: err}
 		}
-		c.cw.WriteMessage(b)
+		c.be.SendMessage(b)
 		f.pc++
 	case *action:
 		return c.act(f, st)
@@ -355,7 +354,7 @@ func (c *conversation) restEndable() bool {
 func (c *conversation) act(f *frame, a *action) *Failure {
 	switch a.kind {
 	case actNoop:
-		c.cw.WriteNoop()
+		c.be.SendNoop()
 	case actRaw:
 		c.flush()
 		if _, err := c.conn.Write(a.raw); err != nil {

@@ -30,7 +30,7 @@ func (c *conversation) peek() (*message, *Failure) {
 	if c.eof {
 		return nil, nil
 	}
-	b, err := c.cr.ReadMessage()
+	b, err := c.be.ReceiveMessage()
 	if err != nil {
 		var framing *bolt.FramingError
 		switch {
@@ -59,10 +59,10 @@ func (c *conversation) consume() {
 
 // flush sends what the server lines buffered.
 func (c *conversation) flush() {
-	if c.eof || c.cw.Buffered() == 0 {
+	if c.eof || c.be.Buffered() == 0 {
 		return
 	}
-	if err := c.cw.Flush(); err != nil {
+	if err := c.be.Flush(); err != nil {
 		c.lost(err)
 	}
 }

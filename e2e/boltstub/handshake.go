@@ -54,6 +54,7 @@ func (s *Server) handshake(conn net.Conn, n int, sec *section) (c *conversation,
 		}
 		version = res.Version
 	}
+	caps, _ := bolt.CapabilitiesFor(version) // the script's versions are all in the table
 	c = &conversation{
 		ctx:     s.ctx,
 		srv:     s,
@@ -62,8 +63,7 @@ func (s *Server) handshake(conn net.Conn, n int, sec *section) (c *conversation,
 		conn:    conn,
 		env:     env{agent: set.agent, conn: n, version: version},
 		dialect: dialectOf(version, set.utcPatch),
-		cr:      bolt.NewChunkReader(conn, 0),
-		cw:      bolt.NewChunkWriter(conn),
+		be:      bolt.NewBackend(conn, caps, 0),
 	}
 	return c, true, nil
 }

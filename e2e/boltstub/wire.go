@@ -35,10 +35,13 @@ func (m *message) render(prefix string, v bolt.Version) string {
 
 var errTrailingBytes = errors.New("bytes left after the message structure")
 
-// decodeMessage reads one dechunked message: a structure whose tag is the
-// message and whose fields are values. Maps keep their key order;
-// structures package packstream cannot hydrate (unknown tags, a legacy
-// DateTime on Bolt 5, ...) are kept as raw Struct(tag, fields...).
+// decodeMessage reads one dechunked message (bolt.Backend.ReceiveMessage
+// frames it): a structure whose tag is the message and whose fields are
+// values. It is not bolt's request decoder on purpose: the stub checks what
+// the client sent, not what bolt makes of it, so it decodes any tag and any
+// fields into the script's model. Maps keep their key order; structures
+// package packstream cannot hydrate (unknown tags, a legacy DateTime on
+// Bolt 5, ...) are kept as raw Struct(tag, fields...).
 func decodeMessage(b []byte, dialect packstream.Dialect) (*message, error) {
 	r := wireReader{}
 	r.d.Dialect = dialect

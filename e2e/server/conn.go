@@ -107,7 +107,7 @@ func (c *conn) serve() {
 		RemoteAddr:   c.nc.RemoteAddr().String(),
 	}
 	c.be = bolt.NewBackend(c.nc, c.caps, c.cfg.MaxMessageSize)
-	c.out = newOutput(c.ctx, c.nc, c.caps, c.cfg, &c.srv.stats)
+	c.out = newOutput(c.ctx, c.be, c.cfg, &c.srv.stats)
 
 	var helpers sync.WaitGroup
 	helpers.Go(c.readLoop)

@@ -97,10 +97,8 @@ func (c *conn) onHello(h *bolt.Hello) bool {
 	if !c.send(s) {
 		return false
 	}
-	if utc {
-		c.out.setUTCPatched(true)
-		c.be.SetUTCPatched(true) // the reader waits for the gate: no race
-	}
+	// With utc, Send switched the Backend to the patched dialect, for the
+	// reader too: it waits for the gate, so there is no race.
 	if c.caps.Logon {
 		c.state = bolt.StateAuthentication
 	} else {

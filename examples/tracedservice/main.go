@@ -8,8 +8,8 @@
 // embedded simulated cluster. -once makes one request to itself, prints
 // the span tree and exits.
 //
-//	go run ./examples/tracedservice -once
-//	go run ./examples/tracedservice -listen 127.0.0.1:8080 &  curl '127.0.0.1:8080/people?name=Ada'
+//	go run ./tracedservice -once
+//	go run ./tracedservice -listen 127.0.0.1:8080 &  curl '127.0.0.1:8080/people?name=Ada'
 package main
 
 import (

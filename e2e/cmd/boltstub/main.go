@@ -2,7 +2,7 @@
 // a TCP address, for trying a driver against a scripted Bolt server by hand
 // or from another language's test suite.
 //
-//	go run ./e2e/cmd/boltstub -listen 127.0.0.1:7687 script.file
+//	go run ./cmd/boltstub -listen 127.0.0.1:7687 script.file
 //
 // It prints the failures (deviations from the script, an unfinished
 // script) and exits with status 0 when the script ran to its end, 1 when

@@ -1,8 +1,8 @@
-// Command cluster runs boltrx's simulated Neo4j cluster on the loopback
+// Command cluster (run from the e2e folder) runs boltrx's simulated Neo4j cluster on the loopback
 // interface until interrupted (SIGINT or SIGTERM):
 //
-//	go run ./e2e/cmd/cluster -members 3 -base-port 7687
-//	go run ./e2e/cmd/cluster -ports 7687,7688,7689 -versions 4.4-5.8 -lag 200ms
+//	go run ./cmd/cluster -members 3 -base-port 7687
+//	go run ./cmd/cluster -ports 7687,7688,7689 -versions 4.4-5.8 -lag 200ms
 //
 // It prints one line per member with its address and its role for each
 // database, then serves until stopped.

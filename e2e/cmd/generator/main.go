@@ -2,7 +2,7 @@
 // interface until interrupted (SIGINT or SIGTERM): every query is answered
 // with synthetic records.
 //
-//	go run ./e2e/cmd/generator -listen 127.0.0.1:7687 -shape rows -rows 1000000 -flush-delay 2ms
+//	go run ./cmd/generator -listen 127.0.0.1:7687 -shape rows -rows 1000000 -flush-delay 2ms
 //
 // A query's $rows and $shape parameters override -rows and -shape.
 package main
