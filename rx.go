@@ -9,7 +9,6 @@ import (
 
 	"github.com/reactivex/rxgo/v2"
 
-	"github.com/boltrx/boltrx/telemetry"
 )
 
 // ErrAlreadySubscribed is the error item a second subscriber of an
@@ -69,13 +68,7 @@ func newRxResult(ctx context.Context, start func(ctx context.Context, mode *rxMo
 // when the result's records are first observed.
 func (s *Session) RunRx(ctx context.Context, query string, params map[string]any, configurers ...func(*TransactionConfig)) *RxResult {
 	return newRxResult(ctx, func(ctx context.Context, mode *rxMode) (*Result, error) {
-		ctx, op := s.driver.tel.StartOperation(ctx, telemetry.KindQuery, s.operationAttrs(query))
-		r, err := s.runMode(ctx, op, query, params, mode, configurers...)
-		if err != nil {
-			endOperation(op, err)
-			return nil, err
-		}
-		return r, nil
+		return s.runAutoCommit(ctx, query, params, mode, configurers...)
 	})
 }
 

@@ -436,17 +436,26 @@ func (s *Session) startWork(ctx context.Context, tx bool, configurers []func(*Tr
 // A RUN the server fails with an error it marks idempotent is retried
 // once (see Config.DisableAutoCommitRetries).
 func (s *Session) Run(ctx context.Context, query string, params map[string]any, configurers ...func(*TransactionConfig)) (*Result, error) {
-	r, err := s.runAttempt(ctx, query, params, configurers...)
-	if err == nil { // hook: the auto-commit retry (retry_autocommit.go)
-		r, err = s.retryAutoCommit(ctx, r, func() (*Result, error) { return s.runAttempt(ctx, query, params, configurers...) })
+	return s.runAutoCommit(ctx, query, params, nil, configurers...)
+}
+
+// runAutoCommit runs query in an auto-commit transaction for Run (rx nil)
+// or RunRx, retrying once a RUN the server failed without side effects
+// (retry_autocommit.go).
+func (s *Session) runAutoCommit(ctx context.Context, query string, params map[string]any, rx *rxMode, configurers ...func(*TransactionConfig)) (*Result, error) {
+	attempt := func() (*Result, error) { return s.runAttempt(ctx, query, params, rx, configurers...) }
+	r, err := attempt()
+	if err == nil {
+		r, err = s.retryAutoCommit(ctx, r, attempt)
 	}
 	return r, err
 }
 
-// runAttempt is one attempt of Run.
-func (s *Session) runAttempt(ctx context.Context, query string, params map[string]any, configurers ...func(*TransactionConfig)) (*Result, error) {
+// runAttempt is one attempt of an auto-commit query, in its own telemetry
+// operation.
+func (s *Session) runAttempt(ctx context.Context, query string, params map[string]any, rx *rxMode, configurers ...func(*TransactionConfig)) (*Result, error) {
 	ctx, op := s.driver.tel.StartOperation(ctx, telemetry.KindQuery, s.operationAttrs(query))
-	r, err := s.run(ctx, op, query, params, configurers...)
+	r, err := s.runMode(ctx, op, query, params, rx, configurers...)
 	if err != nil {
 		endOperation(op, err)
 		return nil, err

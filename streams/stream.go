@@ -277,7 +277,10 @@ func (s *Stream) Next(ctx context.Context) ([]Record, error) {
 			return nil, err
 		}
 		s.waiting = true
-		if s.pullInFlight && (s.opts.ConsumerBusy == nil || !s.opts.ConsumerBusy()) {
+		// Waiting for the first records is the query's own latency, not a
+		// consumer outpacing the network: only a wait after records came
+		// counts as starvation.
+		if s.pullInFlight && s.received > 0 && (s.opts.ConsumerBusy == nil || !s.opts.ConsumerBusy()) {
 			s.starved = true
 		}
 		pull := s.nextPullLocked()
