@@ -8,7 +8,6 @@ import (
 	"sync/atomic"
 
 	"github.com/reactivex/rxgo/v2"
-
 )
 
 // ErrAlreadySubscribed is the error item a second subscriber of an
