@@ -49,7 +49,8 @@ type Config struct {
 	FetchSize int
 	// MaxFetchSize lets the batches of a result grow while its consumer
 	// takes records faster than the network brings them: after a batch
-	// during which the consumer had to wait, the next PULL asks for twice
+	// during which the consumer had to wait (the wait for the first batch,
+	// the query's own latency, does not count), the next PULL asks for twice
 	// as many records, up to MaxFetchSize; after one during which it did
 	// not, half as many, down to FetchSize. A consumer slower than the
 	// server thus keeps pulling FetchSize records (and memory stays about
