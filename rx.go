@@ -194,7 +194,19 @@ func (rr *RxResult) produce(rxCtx context.Context, next chan<- rxgo.Item, batche
 			}
 			continue
 		}
+		if ctx.Err() != nil {
+			cancelled(true)
+			return
+		}
 		for i := range batch {
+			// This goroutine is the channel's only sender: while the
+			// channel has room, a plain send cannot block and costs less
+			// than a select that also locks ctx's channel. A full
+			// channel waits for the subscriber or the context.
+			if len(next) < cap(next) {
+				next <- rxgo.Of(&batch[i])
+				continue
+			}
 			select {
 			case next <- rxgo.Of(&batch[i]):
 			case <-ctx.Done():
