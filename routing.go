@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"sync/atomic"
-	"time"
 
 	"github.com/boltrx/boltrx/bolt"
 	"github.com/boltrx/boltrx/internal/clock"
@@ -224,16 +223,9 @@ func routingError(err error) error {
 	return connectivityError(err)
 }
 
-// RoutingTable is a snapshot of one database's routing table (neo4j://).
-type RoutingTable struct {
-	Database string
-	Routers  []string
-	Readers  []string
-	Writers  []string
-	TTL      time.Duration
-	// Expires is when the table goes stale and is fetched again.
-	Expires time.Time
-}
+// RoutingTable is a snapshot of one database's routing table (neo4j://):
+// the router's own copy type, so the driver does not restate its fields.
+type RoutingTable = router.Table
 
 // RoutingTable returns the routing table the driver holds for database,
 // and false when it holds none (or the driver does not route).
@@ -245,7 +237,7 @@ func (d *Driver) RoutingTable(database string) (RoutingTable, bool) {
 	if !ok {
 		return RoutingTable{}, false
 	}
-	return RoutingTable{Database: t.Database, Routers: t.Routers, Readers: t.Readers, Writers: t.Writers, TTL: t.TTL, Expires: t.Expires}, true
+	return t, true
 }
 
 // UpdateRoutingTable fetches database's routing table now, starting from

@@ -39,6 +39,14 @@ func NewSystem(log *slog.Logger) *System {
 // pile up again before each collection. A driver runs tens of actors, and
 // a message to an actor does not look the registry up (its PID caches the
 // process), so a few buckets are plenty.
+//
+// Measured (2026-12-04, 2 shared CPUs; `cd bench && go run . -scenario
+// heap,latency -rounds 5 -driver boltrx`, three runs each, alternating with
+// the patch skipped): the slow consumer's peak heap is 3.3, 3.3, 3.2 MiB
+// with this registry against 4.6, 4.4, 4.4 MiB with protoactor's (about
+// 1.2 MiB, a quarter, less); latency p50 shows no difference beyond the
+// noise (84, 87 µs against 85, 88, 81 µs, one outlier run of 141 µs).
+// The heap is why the patch, and orcaman/concurrent-map with it, stays.
 const registryBuckets = 8
 
 // shrinkRegistry replaces the new system's process registry by a small

@@ -234,13 +234,10 @@ func ClientHandshakeWithConfig(ctx context.Context, conn net.Conn, cfg ClientHan
 	if err := validateOffer(offer); err != nil {
 		return res, err
 	}
-	if cfg.Supported == nil {
-		cfg.Supported = SupportedVersions
+	done, err := beginHandshake(ctx, conn, &cfg.Supported)
+	if err != nil {
+		return res, err
 	}
-	if err := ctx.Err(); err != nil {
-		return res, interruptedError(ctx)
-	}
-	done := watchContext(ctx, conn)
 	defer func() { err = done(err) }()
 
 	request := make([]byte, 0, len(handshakeMagic)+handshakeSlots*4)
@@ -399,13 +396,10 @@ type ServerHandshakeConfig struct {
 //
 // ctx bounds the handshake as in ClientHandshake.
 func ServerHandshake(ctx context.Context, conn net.Conn, cfg ServerHandshakeConfig) (res HandshakeResult, err error) {
-	if cfg.Supported == nil {
-		cfg.Supported = SupportedVersions
+	done, err := beginHandshake(ctx, conn, &cfg.Supported)
+	if err != nil {
+		return res, err
 	}
-	if err := ctx.Err(); err != nil {
-		return res, interruptedError(ctx)
-	}
-	done := watchContext(ctx, conn)
 	defer func() { err = done(err) }()
 
 	var request [len(handshakeMagic) + handshakeSlots*4]byte
@@ -525,6 +519,19 @@ func versionIn(v Version, versions []Version) bool {
 		}
 	}
 	return false
+}
+
+// beginHandshake is the start both sides share: it defaults *supported to
+// SupportedVersions, fails at once when ctx has ended, and otherwise makes
+// ctx govern conn (see watchContext, whose undo function it returns).
+func beginHandshake(ctx context.Context, conn net.Conn, supported *[]Version) (func(error) error, error) {
+	if *supported == nil {
+		*supported = SupportedVersions
+	}
+	if ctx.Err() != nil {
+		return nil, interruptedError(ctx)
+	}
+	return watchContext(ctx, conn), nil
 }
 
 // watchContext makes ctx govern the I/O on conn: ctx's deadline becomes

@@ -121,19 +121,32 @@ func (a *BoltAgent) entries(d *dictWriter) {
 	}
 }
 
-func (m *Hello) decode(r *fieldReader, caps *Capabilities, fields int) error {
-	if err := wantFields(r, fields, 1); err != nil {
-		return err
-	}
-	n, err := r.mapHeader("extra")
+// eachEntry reads the header of the map field and calls entry with each
+// key in turn; entry reads (or skips) that key's value. It stops at the
+// first error. The extra dictionaries of HELLO, BEGIN, RUN and ROUTE and
+// the bolt_agent map are read through it.
+func eachEntry(r *fieldReader, field string, entry func(key []byte) error) error {
+	n, err := r.mapHeader(field)
 	if err != nil {
 		return err
 	}
 	for i := 0; i < n; i++ {
-		key, err := r.key("extra")
+		key, err := r.key(field)
 		if err != nil {
 			return err
 		}
+		if err := entry(key); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (m *Hello) decode(r *fieldReader, caps *Capabilities, fields int) error {
+	if err := wantFields(r, fields, 1); err != nil {
+		return err
+	}
+	return eachEntry(r, "extra", func(key []byte) (err error) {
 		switch k := string(key); {
 		case k == "user_agent":
 			m.UserAgent, err = r.str(k, true)
@@ -158,26 +171,15 @@ func (m *Hello) decode(r *fieldReader, caps *Capabilities, fields int) error {
 		default:
 			return r.unknownKey("extra", key, caps.Version)
 		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+		return err
+	})
 }
 
 func (a *BoltAgent) decode(r *fieldReader) error {
 	if null, err := r.expect("bolt_agent", packstream.KindMap, true); err != nil || null {
 		return err
 	}
-	n, err := r.mapHeader("bolt_agent")
-	if err != nil {
-		return err
-	}
-	for i := 0; i < n; i++ {
-		key, err := r.key("bolt_agent")
-		if err != nil {
-			return err
-		}
+	return eachEntry(r, "bolt_agent", func(key []byte) (err error) {
 		switch string(key) {
 		case "product":
 			a.Product, err = r.str("bolt_agent.product", true)
@@ -190,11 +192,8 @@ func (a *BoltAgent) decode(r *fieldReader) error {
 		default:
 			err = r.skip("bolt_agent." + string(key))
 		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+		return err
+	})
 }
 
 // Logon authenticates the connection (5.1+): LOGON {auth}.

@@ -67,15 +67,7 @@ func (m *Route) decode(r *fieldReader, caps *Capabilities, fields int) error {
 		m.Database, err = r.str("db", true)
 		return err
 	}
-	n, err := r.mapHeader("extra")
-	if err != nil {
-		return err
-	}
-	for i := 0; i < n; i++ {
-		key, err := r.key("extra")
-		if err != nil {
-			return err
-		}
+	return eachEntry(r, "extra", func(key []byte) (err error) {
 		switch string(key) {
 		case "db":
 			m.Database, err = r.str("db", true)
@@ -84,11 +76,8 @@ func (m *Route) decode(r *fieldReader, caps *Capabilities, fields int) error {
 		default:
 			return r.unknownKey("extra", key, caps.Version)
 		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+		return err
+	})
 }
 
 // Server roles in a routing table.

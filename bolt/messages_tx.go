@@ -109,15 +109,7 @@ func (c *TxConfig) entries(d *dictWriter, caps *Capabilities) {
 
 // decodeExtra reads an extra dictionary of BEGIN or RUN.
 func (c *TxConfig) decodeExtra(r *fieldReader, caps *Capabilities) error {
-	n, err := r.mapHeader("extra")
-	if err != nil {
-		return err
-	}
-	for i := 0; i < n; i++ {
-		key, err := r.key("extra")
-		if err != nil {
-			return err
-		}
+	return eachEntry(r, "extra", func(key []byte) (err error) {
 		switch k := string(key); {
 		case k == "bookmarks":
 			c.Bookmarks, err = r.strings(k, true)
@@ -140,11 +132,8 @@ func (c *TxConfig) decodeExtra(r *fieldReader, caps *Capabilities) error {
 		default:
 			return r.unknownKey("extra", key, caps.Version)
 		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+		return err
+	})
 }
 
 // readTxTimeout reads tx_timeout; present is false for null.
