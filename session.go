@@ -463,10 +463,6 @@ func (s *Session) runAttempt(ctx context.Context, query string, params map[strin
 	return r, nil
 }
 
-func (s *Session) run(ctx context.Context, op *telemetry.Operation, query string, params map[string]any, configurers ...func(*TransactionConfig)) (*Result, error) {
-	return s.runMode(ctx, op, query, params, nil, configurers...)
-}
-
 // runMode is run for a result read by Next (rx nil) or by an Rx
 // subscription.
 func (s *Session) runMode(ctx context.Context, op *telemetry.Operation, query string, params map[string]any, rx *rxMode, configurers ...func(*TransactionConfig)) (*Result, error) {
