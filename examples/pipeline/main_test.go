@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"github.com/boltrx/boltrx"
 	"regexp"
 	"strconv"
 	"strings"
@@ -89,8 +90,9 @@ func TestPipelineWritesEveryAlertWithBoundedDemand(t *testing.T) {
 		t.Errorf("%d PULLs for 3000 records in fetches of 200", pulls[0])
 	}
 	// The batch being taken, the one queued and the one in flight, and
-	// the record RecordsAs is mapping.
-	bound := 3*o.fetchSize + 1
+	// the record RecordsAs is mapping, plus the records the Observable's
+	// channel buffers (boltrx.DefaultRxBuffer).
+	bound := 3*o.fetchSize + 1 + boltrx.DefaultRxBuffer
 	if pulls[1] <= 0 || pulls[1] > bound {
 		t.Errorf("at most %d records requested ahead, want within (0, %d]", pulls[1], bound)
 	}
