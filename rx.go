@@ -54,8 +54,9 @@ const DefaultRxMaxFetchSizeFactor = 16
 type rxMode struct {
 	// wholeBatches: one item per PULL batch (RecordBatches).
 	wholeBatches bool
-	// busy reports whether the subscriber still has records to take
-	// (the Observable's channel is not empty).
+	// busy reports, when records arrive after the subscription waited
+	// for them, whether its subscriber still had work then (see
+	// streams.Options.ConsumerBusy).
 	busy func() bool
 }
 
@@ -143,7 +144,15 @@ func (rr *RxResult) produce(rxCtx context.Context, next chan<- rxgo.Item, batche
 	ctx, release := linkContext(rr.ctx, rxCtx)
 	defer release()
 
-	mode := &rxMode{wholeBatches: batches, busy: func() bool { return len(next) > 0 }}
+	// The subscriber is busy while records wait in the channel, or, for
+	// batches (often on an unbuffered channel), while it has not taken
+	// the latest one by the time the next is ready.
+	var batchPending bool
+	busy := func() bool { return len(next) > 0 }
+	if batches {
+		busy = func() bool { return batchPending || len(next) > 0 }
+	}
+	mode := &rxMode{wholeBatches: batches, busy: busy}
 	res, err := rr.launch(ctx, mode)
 	if err != nil {
 		rxgo.Error(err).SendContext(rxCtx, next)
@@ -186,8 +195,16 @@ func (rr *RxResult) produce(rxCtx context.Context, next chan<- rxgo.Item, batche
 			for i := range batch {
 				out[i] = &batch[i]
 			}
+			item := rxgo.Of(out)
 			select {
-			case next <- rxgo.Of(out):
+			case next <- item:
+				batchPending = false // the subscriber was waiting for it
+				continue
+			default:
+			}
+			batchPending = true
+			select {
+			case next <- item:
 			case <-ctx.Done():
 				cancelled(true)
 				return

@@ -113,7 +113,10 @@ type Conn struct {
 	dlMu        sync.Mutex
 	interrupted bool
 	lastUsed    atomic.Int64 // unix nanos of the last release
-	pid         atomic.Pointer[connPID]
+	// recordRun is readRecordRun's buffer, reused by whoever holds the
+	// read turn.
+	recordRun [][]any
+	pid       atomic.Pointer[connPID]
 }
 
 // pendingRequest is a request written and not yet answered: the handler
@@ -561,6 +564,12 @@ func (c *Conn) readOne(resp *bolt.Response) (interrupted bool, err error) {
 		}
 		return false, err
 	}
+	return c.dispatch(resp)
+}
+
+// dispatch hands a response read from the network to the handler of the
+// request it answers (see readOne).
+func (c *Conn) dispatch(resp *bolt.Response) (interrupted bool, err error) {
 	c.smu.Lock()
 	if c.head >= len(c.pending) {
 		c.smu.Unlock()
@@ -577,6 +586,9 @@ func (c *Conn) readOne(resp *bolt.Response) (interrupted bool, err error) {
 		c.pending[c.head].records++
 		h := c.pending[c.head].h
 		c.smu.Unlock()
+		if rh, ok := h.(streams.RecordsHandler); ok && c.fe.ResponseBuffered() {
+			return c.readRecordRun(rh, resp)
+		}
 		h.OnRecord(resp.Record.Values)
 		resp.Record.Values = nil
 		return false, nil
@@ -602,6 +614,54 @@ func (c *Conn) readOne(resp *bolt.Response) (interrupted bool, err error) {
 	// The span ends first: whoever waits for the handler finds it ended.
 	c.endRequest(answered, resp, nil)
 	answered.h.OnSummary(resp)
+	return false, nil
+}
+
+// maxRecordRun bounds the records readRecordRun hands over at once, so
+// that a consumer gets the first ones while the rest of a large buffer is
+// decoded.
+const maxRecordRun = 128
+
+// readRecordRun goes on from the RECORD in resp with the responses
+// already read from the network (they cost no wait), collecting the
+// RECORDs that follow into one call of rh.OnRecords: one lock and one
+// wake-up of the consumer per run, not per record. The first response
+// after the run that is not a RECORD is dispatched as readOne would. The
+// state machine needs no look at the run's later records: a RECORD
+// changes no state, and the first one was allowed.
+func (c *Conn) readRecordRun(rh streams.RecordsHandler, resp *bolt.Response) (bool, error) {
+	run := append(c.recordRun[:0], resp.Record.Values)
+	resp.Record.Values = nil
+	flush := func() {
+		if len(run) > 1 {
+			c.smu.Lock()
+			if c.head < len(c.pending) {
+				c.pending[c.head].records += len(run) - 1
+			}
+			c.smu.Unlock()
+		}
+		rh.OnRecords(run)
+		clear(run)
+		c.recordRun = run[:0]
+	}
+	for len(run) < maxRecordRun && c.fe.ResponseBuffered() {
+		if err := c.fe.Receive(resp); err != nil {
+			flush()
+			// A buffered message that does not decode: the connection
+			// cannot go on.
+			if !c.broken.Load() {
+				c.fail(&IOError{Address: c.Address, Op: "read", Err: err})
+			}
+			return false, err
+		}
+		if resp.Kind != bolt.ResponseRecord {
+			flush()
+			return c.dispatch(resp)
+		}
+		run = append(run, resp.Record.Values)
+		resp.Record.Values = nil
+	}
+	flush()
 	return false, nil
 }
 

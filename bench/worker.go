@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"runtime/pprof"
 	"syscall"
 	"time"
@@ -63,6 +64,7 @@ func workerMain(args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&spec.Duration, "duration", 3*time.Second, "measured time of concurrent (after 0.5 s warm-up)")
 	fs.StringVar(&spec.Otel, "otel", "", "boltrx's OpenTelemetry: off, noop, drop or record (\"\" = the default)")
 	cpuprofile := fs.String("cpuprofile", "", "write this worker's CPU profile to this file")
+	memprofile := fs.String("memprofile", "", "write this worker's allocation profile (every allocation sampled) to this file")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -89,6 +91,10 @@ func workerMain(args []string, stdout, stderr io.Writer) int {
 		os.Exit(3)
 	})
 	defer watchdog.Stop()
+	if *memprofile != "" {
+		runtime.MemProfileRate = 1
+		defer writeMemProfile(*memprofile, stderr)
+	}
 	res, err := runWork(context.Background(), spec)
 	if cpu, ok := cpuSeconds(); ok && err == nil {
 		res.Metrics[metricCPU] = cpu
@@ -102,6 +108,20 @@ func workerMain(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// writeMemProfile writes the allocation profile to path.
+func writeMemProfile(path string, stderr io.Writer) {
+	f, err := os.Create(path)
+	if err == nil {
+		err = pprof.Lookup("allocs").WriteTo(f, 0)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "worker: memprofile:", err)
+	}
 }
 
 // errUnknown reports a driver or work the worker does not know.

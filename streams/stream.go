@@ -23,6 +23,17 @@ type Handler interface {
 	OnConnError(err error)
 }
 
+// RecordsHandler is a Handler that also takes a run of RECORDs at once:
+// the connection hands it the records it finds already read from the
+// network in one call, which costs one lock and one wake-up per run
+// instead of per record. values and its elements belong to the handler
+// only during the call; the values slices themselves (values[i]) belong
+// to the handler for good.
+type RecordsHandler interface {
+	Handler
+	OnRecords(values [][]any)
+}
+
 // Conn is what a Stream needs from the connection that carries it.
 type Conn interface {
 	// Request writes req, routes its responses to h, and flushes. Its
@@ -89,11 +100,12 @@ type Options struct {
 	// works batch by batch (RxResult.RecordBatches). Without it, Next
 	// hands out whatever arrived so far, as soon as it arrived.
 	WholeBatches bool
-	// ConsumerBusy, when not nil, is asked when the consumer waits in
-	// Next for records while a PULL is in flight: true means the consumer
-	// still has work of its own (records it took but has not processed,
-	// e.g. in a channel towards a subscriber), so the wait does not count
-	// as starvation and does not grow the batches (MaxFetchSize).
+	// ConsumerBusy, when not nil, is asked when records arrive for a
+	// consumer that had to wait for them in Next while a PULL was in
+	// flight: true means the consumer's own consumer still had work when
+	// they came (records in a channel towards a subscriber, say), so the
+	// wait did not starve anybody and does not grow the batches
+	// (MaxFetchSize). nil: every such wait counts.
 	ConsumerBusy func() bool
 	// SpanContext is the context whose trace span the stream's later
 	// requests (PULL, DISCARD) belong to; nil: none. The connection reads
@@ -138,8 +150,10 @@ type Stream struct {
 	keys         []string
 	keysKnown    bool
 	qid          int64
-	queue        []Record // received, not yet taken by the consumer
-	pending      int      // requests sent whose summary has not arrived
+	queue        []Record   // received, not yet taken by the consumer
+	older        [][]Record // received before queue, in full chunks; taken first, one chunk at a time
+	olderLen     int        // records in older
+	pending      int        // requests sent whose summary has not arrived
 	pullInFlight bool
 	hasMore      bool
 	cancelled    bool // the consumer gave up: drop records, DISCARD the rest
@@ -148,15 +162,20 @@ type Stream struct {
 	err          error
 	summary      bolt.Success // RUN metadata merged with the final PULL/DISCARD metadata
 	pulls        int          // PULL requests sent, for tests and demos
-	lastBatch    int          // records in the last slab handed out
 	received     int64        // RECORDs received
 	failed       bool         // a FAILURE arrived
 	broken       bool         // the connection broke
 	waiting      bool         // the consumer sleeps on wake
 	batchSize    int64        // n of the latest PULL
-	starved      bool         // the consumer waited for records since the latest PULL
-	fetchAll     bool         // the consumer wants the rest at once: PULL {n: -1}
-	held         int          // records the consumer took but has not read (HeldByConsumer)
+	starved      bool         // the consumer starved since the latest PULL (see hungry)
+	// hungry counts the consecutive arrivals of records that found the
+	// consumer idle (ConsumerBusy false) after it waited for them with a
+	// PULL in flight. One such arrival may be the slack of stages behind
+	// the consumer (an operator holding an item or two of a small
+	// batch); two in a row are starvation.
+	hungry   int
+	fetchAll bool // the consumer wants the rest at once: PULL {n: -1}
+	held     int  // records the consumer took but has not read (HeldByConsumer)
 	// bounds are the ends (in queue) of the PULL batches whose summary
 	// arrived and that the consumer has not taken (WholeBatches).
 	bounds    []int
@@ -240,15 +259,24 @@ func (s *Stream) Keys(ctx context.Context) ([]string, error) {
 // closed), or the error that ended the stream.
 // A cancelled ctx cancels the stream and returns ctx's error.
 func (s *Stream) Next(ctx context.Context) ([]Record, error) {
+	waitedInFlight := false
 	for {
 		s.mu.Lock()
 		// The consumer asks for more: it holds nothing any more.
 		s.held = 0
 		if n := s.takeableLocked(); n > 0 {
-			batch := s.queue[:n:n]
-			if n == len(s.queue) {
-				s.queue = nil
+			if waitedInFlight {
+				s.noteArrivalLocked()
+			}
+			var batch []Record
+			if len(s.older) > 0 {
+				batch = s.older[0]
+				s.older[0] = nil
+				s.older = s.older[1:]
+				s.olderLen -= len(batch)
 			} else {
+				batch = s.queue[:n:n]
+				// The rest of the queue's chunk takes the next records.
 				s.queue = s.queue[n:]
 			}
 			if len(s.bounds) > 0 {
@@ -257,7 +285,6 @@ func (s *Stream) Next(ctx context.Context) ([]Record, error) {
 					s.bounds[i] -= n
 				}
 			}
-			s.lastBatch = n
 			if s.opts.HeldByConsumer {
 				s.held = n
 			}
@@ -279,9 +306,9 @@ func (s *Stream) Next(ctx context.Context) ([]Record, error) {
 		s.waiting = true
 		// Waiting for the first records is the query's own latency, not a
 		// consumer outpacing the network: only a wait after records came
-		// counts as starvation.
-		if s.pullInFlight && s.received > 0 && (s.opts.ConsumerBusy == nil || !s.opts.ConsumerBusy()) {
-			s.starved = true
+		// may be starvation, judged when the records arrive.
+		if s.pullInFlight && s.received > 0 {
+			waitedInFlight = true
 		}
 		pull := s.nextPullLocked()
 		s.mu.Unlock()
@@ -296,10 +323,28 @@ func (s *Stream) Next(ctx context.Context) ([]Record, error) {
 	}
 }
 
+// noteArrivalLocked judges, when records arrive for a consumer that
+// waited for them with a PULL in flight, whether it starved: its own
+// consumer had nothing left to do (ConsumerBusy false) on two such
+// arrivals in a row.
+func (s *Stream) noteArrivalLocked() {
+	if s.opts.ConsumerBusy != nil && s.opts.ConsumerBusy() {
+		s.hungry = 0
+		return
+	}
+	s.hungry++
+	if s.hungry >= 2 {
+		s.starved = true
+	}
+}
+
 // takeableLocked returns how many queued records Next may hand out now:
 // all of them, or with WholeBatches those of the oldest complete PULL
 // batch (all once the stream finished).
 func (s *Stream) takeableLocked() int {
+	if len(s.older) > 0 {
+		return len(s.older[0])
+	}
 	if !s.opts.WholeBatches || s.finished {
 		return len(s.queue)
 	}
@@ -322,7 +367,7 @@ func (s *Stream) Cancel(cause error) {
 		return
 	}
 	s.cancelled = true
-	s.queue, s.bounds = nil, nil
+	s.queue, s.older, s.olderLen, s.bounds = nil, nil, 0, nil
 	s.err = cause
 	var discard *bolt.Discard
 	if s.hasMore && !s.pullInFlight && s.pending == 0 {
@@ -387,23 +432,45 @@ func (s *Stream) Received() int64 {
 func (s *Stream) Queued() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return len(s.queue)
+	return s.queuedLocked()
 }
 
-// slabSize is the capacity of a new record slab.
-func (s *Stream) slabSize() int {
-	const first, most = 16, 1 << 12
-	size := s.lastBatch
-	if size < first {
-		size = first
+// queuedLocked returns how many records wait for the consumer.
+func (s *Stream) queuedLocked() int { return s.olderLen + len(s.queue) }
+
+// Record chunks: the queue lives in a chunk of records that later records
+// fill on (Next hands out records by pointer into it, so the chunk is
+// never written where records were handed out). A stream's first chunk is
+// small, so that a one-row result does not pay for a batch.
+const (
+	firstRecordChunk = 16
+	recordChunk      = 256 // 12 KiB: a small-object size class, reused by the allocator
+)
+
+// pushLocked queues one record, starting a new chunk when the queue's
+// chunk is full. The records still queued in the full chunk stay where
+// they are (older), unless the batches must stay whole: then the queue
+// moves to a chunk large enough for all.
+func (s *Stream) pushLocked(values []any) {
+	if len(s.queue) == cap(s.queue) {
+		size := recordChunk
+		if s.received <= firstRecordChunk {
+			size = firstRecordChunk
+		}
+		if !s.opts.WholeBatches {
+			if len(s.queue) > 0 {
+				s.older = append(s.older, s.queue)
+				s.olderLen += len(s.queue)
+			}
+			s.queue = make([]Record, 0, size)
+		} else {
+			size = max(size, 2*len(s.queue))
+			chunk := make([]Record, len(s.queue), size)
+			copy(chunk, s.queue)
+			s.queue = chunk
+		}
 	}
-	if s.batchSize > 0 && int64(size) > s.batchSize {
-		size = int(s.batchSize)
-	}
-	if size > most {
-		size = most
-	}
-	return size
+	s.queue = append(s.queue, Record{Values: values, Keys: s.keys})
 }
 
 // LowWatermark returns the stream's low watermark: fewer records than
@@ -451,7 +518,7 @@ func (s *Stream) FetchAll() {
 // nextPullLocked decides whether the next PULL goes out now and marks it
 // in flight. The caller sends the returned request after unlocking.
 func (s *Stream) nextPullLocked() *bolt.Pull {
-	if !s.hasMore || s.pullInFlight || s.cancelled || s.finished || (len(s.queue)+s.held >= s.opts.LowWatermark && !s.fetchAll) {
+	if !s.hasMore || s.pullInFlight || s.cancelled || s.finished || (s.queuedLocked()+s.held >= s.opts.LowWatermark && !s.fetchAll) {
 		return nil
 	}
 	s.pullInFlight = true
@@ -681,13 +748,27 @@ func (h *pullHandler) OnRecord(values []any) {
 		s.mu.Unlock()
 		return
 	}
-	if s.queue == nil {
-		// Records are handed out by pointer into this slab: one allocation
-		// per batch, not per record. Its size follows the previous batch
-		// (a one-row result must not pay for a fetch-size slab).
-		s.queue = make([]Record, 0, s.slabSize())
+	s.pushLocked(values)
+	s.wakeForRecordsLocked()
+}
+
+func (h *pullHandler) OnRecords(values [][]any) {
+	s := (*Stream)(h)
+	s.mu.Lock()
+	s.received += int64(len(values))
+	if s.cancelled || s.finished {
+		s.mu.Unlock()
+		return
 	}
-	s.queue = append(s.queue, Record{Values: values, Keys: s.keys})
+	for _, v := range values {
+		s.pushLocked(v)
+	}
+	s.wakeForRecordsLocked()
+}
+
+// wakeForRecordsLocked unlocks s.mu after records were queued, waking a
+// consumer that waits for them.
+func (s *Stream) wakeForRecordsLocked() {
 	wake := s.waiting && !s.opts.WholeBatches
 	if wake {
 		s.waiting = false

@@ -449,8 +449,11 @@ func TestBatchesGrowWhileTheConsumerWaitsAndShrinkWhenItLags(t *testing.T) {
 	}
 	// Waiting for the first batch is the query's latency: no growth.
 	answer(4, true)
-	// A consumer that waits for every later batch doubles the batches up
-	// to MaxFetchSize.
+	// One starved arrival may be the slack of stages behind the
+	// consumer: no growth yet.
+	answer(4, true)
+	// A consumer that keeps waiting for every later batch doubles the
+	// batches up to MaxFetchSize.
 	answer(4, true)
 	answer(8, true)
 	answer(16, true)
@@ -458,7 +461,7 @@ func TestBatchesGrowWhileTheConsumerWaitsAndShrinkWhenItLags(t *testing.T) {
 	answer(16, false)
 	answer(8, false)
 	answer(4, false)
-	want := []int64{4, 8, 16, 16, 8, 4, 4}
+	want := []int64{4, 4, 8, 16, 16, 8, 4, 4}
 	if len(sizes) != len(want) {
 		t.Fatalf("PULL sizes %v, want %v", sizes, want)
 	}
@@ -646,17 +649,51 @@ func TestBusyConsumerKeepsBatchesAtFetchSize(t *testing.T) {
 	if want := []int64{4, 4, 4, 4}; !slices.Equal(sizes, want) {
 		t.Fatalf("PULL sizes %v, want %v", sizes, want)
 	}
-	// The subscriber runs dry: the next waits grow the batches.
+	// The subscriber runs dry: from the second arrival that finds it
+	// idle, the batches grow.
 	busy.Store(false)
-	got := waitingNext(t, s)
-	feed(h, next, next+4)
-	h.OnSummary(hasMore())
-	<-got
-	if s.Queued() > 0 {
-		takeAll3(t, s)
+	for i, want := range []int64{4, 8} {
+		got := waitingNext(t, s)
+		feed(h, next, next+4)
+		next += 4
+		h.OnSummary(hasMore())
+		<-got
+		if s.Queued() > 0 {
+			takeAll3(t, s)
+		}
+		req, ph := c.last()
+		h = ph
+		if req.(*bolt.Pull).N != want {
+			t.Fatalf("PULL after starved arrival %d = %+v, want n=%d", i+1, req, want)
+		}
 	}
-	if req, _ := c.last(); req.(*bolt.Pull).N != 8 {
-		t.Fatalf("PULL after a starved wait = %+v, want n=8", req)
+}
+
+// An arrival that finds the consumer idle once, between arrivals that
+// find it busy (the slack of a stage behind it holding a small batch), is
+// not starvation: the batches stay at FetchSize.
+func TestOneIdleArrivalDoesNotGrowTheBatches(t *testing.T) {
+	var busy atomic.Bool
+	s, c, run, pull := start(t, Options{FetchSize: 2, MaxFetchSize: 64, LowWatermark: 1, ConsumerBusy: busy.Load})
+	run.OnSummary(runSuccess("n"))
+	h, next := pull, 0
+	var sizes []int64
+	for i := range 6 {
+		busy.Store(i%2 == 0)
+		got := waitingNext(t, s)
+		feed(h, next, next+2)
+		next += 2
+		h.OnSummary(hasMore())
+		<-got
+		if s.Queued() > 0 {
+			takeAll3(t, s)
+		}
+		req, ph := c.last()
+		h = ph
+		sizes = append(sizes, req.(*bolt.Pull).N)
+	}
+	if want := []int64{2, 2, 2, 2, 2, 2}; !slices.Equal(sizes, want) {
+		t.Fatalf("PULL sizes %v, want %v", sizes, want)
 	}
 }
 
@@ -709,5 +746,48 @@ func TestWholeBatchesHandOutOnePullAtATime(t *testing.T) {
 	}
 	if _, err := s.Next(context.Background()); err == nil || err == io.EOF {
 		t.Fatalf("Next after the failure = %v, want the failure", err)
+	}
+}
+
+// Records handed over in runs (OnRecords) queue in order, and records a
+// consumer took stay as they were while later records fill the rest of
+// their chunk or move to new ones.
+func TestRecordRunsKeepTakenRecords(t *testing.T) {
+	s, _, run, pull := start(t, Options{FetchSize: 1000})
+	run.OnSummary(runSuccess("n"))
+	rh, ok := pull.(RecordsHandler)
+	if !ok {
+		t.Fatal("the PULL handler takes no record runs")
+	}
+	var taken [][]Record
+	next := 0
+	for _, size := range []int{1, 7, 30, 300, 5, 600} {
+		values := make([][]any, size)
+		for i := range values {
+			values[i] = []any{int64(next)}
+			next++
+		}
+		rh.OnRecords(values)
+		clear(values) // the handler must not keep the run's slice
+		for s.Queued() > 0 {
+			batch, err := s.Next(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			taken = append(taken, batch)
+		}
+	}
+	pull.OnSummary(final("bm"))
+	want := int64(0)
+	for _, batch := range taken {
+		for _, r := range batch {
+			if got := r.Values[0].(int64); got != want {
+				t.Fatalf("record %d reads %d", want, got)
+			}
+			want++
+		}
+	}
+	if want != int64(next) || s.Received() != int64(next) {
+		t.Fatalf("took %d records, received %d, sent %d", want, s.Received(), next)
 	}
 }
