@@ -356,16 +356,24 @@ func (r *Result) Collect(ctx context.Context) ([]*Record, error) {
 // Single returns the only remaining record; no record or more than one
 // is an error (the rest of the result is discarded).
 func (r *Result) Single(ctx context.Context) (*Record, error) {
-	if !r.Next(ctx) {
-		if r.err != nil {
-			return nil, r.err
-		}
+	rec, err := r.onlyRecord(ctx, "Single")
+	if rec == nil && err == nil {
 		return nil, usageErrorf("boltrx: Result.Single: the result has no record")
+	}
+	return rec, err
+}
+
+// onlyRecord reads the result to its end and returns its only remaining
+// record, nil when none remains, or a usage error naming method when
+// more than one remains (the rest discarded on the server).
+func (r *Result) onlyRecord(ctx context.Context, method string) (*Record, error) {
+	if !r.Next(ctx) {
+		return nil, r.err
 	}
 	rec := r.current
 	if r.Next(ctx) {
 		_, _ = r.Consume(ctx)
-		return nil, usageErrorf("boltrx: Result.Single: the result has more than one record")
+		return nil, usageErrorf("boltrx: Result.%s: the result has more than one record", method)
 	}
 	if r.err != nil {
 		return nil, r.err
@@ -386,18 +394,7 @@ func (r *Result) Single(ctx context.Context) (*Record, error) {
 //		// not found
 //	}
 func (r *Result) SingleOptional(ctx context.Context) (*Record, error) {
-	if !r.Next(ctx) {
-		return nil, r.err
-	}
-	rec := r.current
-	if r.Next(ctx) {
-		_, _ = r.Consume(ctx)
-		return nil, usageErrorf("boltrx: Result.SingleOptional: the result has more than one record")
-	}
-	if r.err != nil {
-		return nil, r.err
-	}
-	return rec, nil
+	return r.onlyRecord(ctx, "SingleOptional")
 }
 
 // Consume discards the remaining records (on the server, without sending

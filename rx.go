@@ -237,26 +237,27 @@ func (rr *RxResult) produce(rxCtx context.Context, next chan<- rxgo.Item, batche
 // Keys returns the result's column names once the query was sent (after
 // the first subscription).
 func (rr *RxResult) Keys(ctx context.Context) ([]string, error) {
-	select {
-	case <-rr.started:
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-	if rr.err != nil {
-		return nil, rr.err
+	if err := rr.awaitStart(ctx); err != nil {
+		return nil, err
 	}
 	return rr.result.Keys(ctx)
 }
 
-// Summary returns the result's summary after the stream completed.
-func (rr *RxResult) Summary(ctx context.Context) (ResultSummary, error) {
+// awaitStart waits until the query was sent (or failed to be) and
+// returns the error of sending it, or ctx's.
+func (rr *RxResult) awaitStart(ctx context.Context) error {
 	select {
 	case <-rr.started:
+		return rr.err
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return ctx.Err()
 	}
-	if rr.err != nil {
-		return nil, rr.err
+}
+
+// Summary returns the result's summary after the stream completed.
+func (rr *RxResult) Summary(ctx context.Context) (ResultSummary, error) {
+	if err := rr.awaitStart(ctx); err != nil {
+		return nil, err
 	}
 	if err := rr.result.stream.Wait(ctx); err != nil {
 		return nil, err

@@ -153,6 +153,7 @@ type Stream struct {
 	queue        []Record   // received, not yet taken by the consumer
 	older        [][]Record // received before queue, in full chunks; taken first, one chunk at a time
 	olderLen     int        // records in older
+	chunkSize    int        // capacity of the latest record chunk
 	pending      int        // requests sent whose summary has not arrived
 	pullInFlight bool
 	hasMore      bool
@@ -440,8 +441,8 @@ func (s *Stream) queuedLocked() int { return s.olderLen + len(s.queue) }
 
 // Record chunks: the queue lives in a chunk of records that later records
 // fill on (Next hands out records by pointer into it, so the chunk is
-// never written where records were handed out). A stream's first chunk is
-// small, so that a one-row result does not pay for a batch.
+// never written where records were handed out). A stream's first chunks
+// are small, so that a short result does not pay for a batch.
 const (
 	firstRecordChunk = 16
 	recordChunk      = 256 // 12 KiB: a small-object size class, reused by the allocator
@@ -453,10 +454,9 @@ const (
 // moves to a chunk large enough for all.
 func (s *Stream) pushLocked(values []any) {
 	if len(s.queue) == cap(s.queue) {
-		size := recordChunk
-		if s.received <= firstRecordChunk {
-			size = firstRecordChunk
-		}
+		// Chunks grow 16, 64, 256: a short result stays small.
+		size := min(recordChunk, max(firstRecordChunk, 4*s.chunkSize))
+		s.chunkSize = size
 		if !s.opts.WholeBatches {
 			if len(s.queue) > 0 {
 				s.older = append(s.older, s.queue)
@@ -567,6 +567,12 @@ func (s *Stream) refused(err error) {
 	if s.err == nil || s.cancelled {
 		s.err = err
 	}
+	s.endLocked()
+}
+
+// endLocked finishes the stream, unlocks s.mu, wakes the consumer and
+// calls OnDone when nothing is pending any more.
+func (s *Stream) endLocked() {
 	s.finishLocked()
 	s.mu.Unlock()
 	s.signal()
@@ -613,10 +619,7 @@ func (s *Stream) fail(err error, connBroken bool) {
 		s.pending = 0
 		s.pullInFlight = false
 	}
-	s.finishLocked()
-	s.mu.Unlock()
-	s.signal()
-	s.maybeDone()
+	s.endLocked()
 }
 
 // maybeDone calls OnDone and closes Done once every request is answered
@@ -726,10 +729,7 @@ func (h *runHandler) OnSummary(resp *bolt.Response) {
 	default:
 		s.ignoredLocked(ignored)
 	}
-	s.finishLocked()
-	s.mu.Unlock()
-	s.signal()
-	s.maybeDone()
+	s.endLocked()
 }
 
 func (h *runHandler) OnConnError(err error) {
