@@ -113,9 +113,11 @@ type Conn struct {
 	dlMu        sync.Mutex
 	interrupted bool
 	lastUsed    atomic.Int64 // unix nanos of the last release
-	// recordRun is readRecordRun's buffer, reused by whoever holds the
-	// read turn.
+	// recordRun is readRecordRun's buffer, rawRun and rawEnds
+	// readRawRun's, reused by whoever holds the read turn.
 	recordRun [][]any
+	rawRun    []byte
+	rawEnds   []uint32
 	pid       atomic.Pointer[connPID]
 }
 
@@ -549,23 +551,130 @@ var errNotAnswered = errors.New("a response without a request")
 // ended): then interrupted is true and the connection stays usable.
 func (c *Conn) readOne(resp *bolt.Response) (interrupted bool, err error) {
 	if err := c.fe.Receive(resp); err != nil {
-		c.dlMu.Lock()
-		mine := c.interrupted
-		c.dlMu.Unlock()
-		var ne net.Error
-		if mine && errors.As(err, &ne) && ne.Timeout() && !c.fe.ReceiveFailed() {
-			return true, err
-		}
-		if !c.broken.Load() {
-			if errors.As(err, &ne) && ne.Timeout() && c.recvTimeout > 0 && !mine {
-				err = fmt.Errorf("the server sent nothing for %v, its connection.recv_timeout_seconds hint: the connection is stale: %w", c.recvTimeout, err)
-			}
-			c.fail(&IOError{Address: c.Address, Op: "read", Err: err})
-		}
-		return false, err
+		return c.receiveFailed(err)
 	}
 	return c.dispatch(resp)
 }
+
+// receiveFailed handles an error of Receive: it breaks the connection
+// unless the error interrupted a read between two messages on purpose
+// (then interrupted is true).
+func (c *Conn) receiveFailed(err error) (interrupted bool, _ error) {
+	c.dlMu.Lock()
+	mine := c.interrupted
+	c.dlMu.Unlock()
+	var ne net.Error
+	if mine && errors.As(err, &ne) && ne.Timeout() && !c.fe.ReceiveFailed() {
+		return true, err
+	}
+	if !c.broken.Load() {
+		if errors.As(err, &ne) && ne.Timeout() && c.recvTimeout > 0 && !mine {
+			err = fmt.Errorf("the server sent nothing for %v, its connection.recv_timeout_seconds hint: the connection is stale: %w", c.recvTimeout, err)
+		}
+		c.fail(&IOError{Address: c.Address, Op: "read", Err: err})
+	}
+	return false, err
+}
+
+// rawHandler returns the handler of the oldest request awaiting its
+// answer when it wants its next RECORDs undecoded (its consumer waits
+// idle and decodes them itself), else nil.
+func (c *Conn) rawHandler() streams.RawRecordsHandler {
+	c.smu.Lock()
+	var h streams.Handler
+	if c.head < len(c.pending) {
+		h = c.pending[c.head].h
+	}
+	c.smu.Unlock()
+	if rh, ok := h.(streams.RawRecordsHandler); ok && rh.WantsRaw() {
+		return rh
+	}
+	return nil
+}
+
+// readBackgroundOne is readOne for the background reader: while the
+// consumer of the records waits idle, a run of RECORDs goes to it
+// undecoded (readRawRun), so that it decodes them on its own goroutine
+// while this one reads on.
+func (c *Conn) readBackgroundOne(resp *bolt.Response) error {
+	rh := c.rawHandler()
+	if rh == nil {
+		_, err := c.readOne(resp)
+		return err
+	}
+	msg, err := c.fe.ReceiveRecordRaw(resp)
+	if err != nil {
+		_, err = c.receiveFailed(err)
+		return err
+	}
+	if msg == nil {
+		_, err = c.dispatch(resp)
+		return err
+	}
+	return c.readRawRun(rh, resp, msg)
+}
+
+// readRawRun collects the RECORD msg and the RECORDs already read from
+// the network after it into one call of rh.OnRawRecords, undecoded. The
+// first response after the run that is not a RECORD is dispatched as
+// readOne would.
+func (c *Conn) readRawRun(rh streams.RawRecordsHandler, resp *bolt.Response, msg []byte) error {
+	c.smu.Lock()
+	if c.head >= len(c.pending) {
+		c.smu.Unlock()
+		err := &bolt.ProtocolError{Message: "RECORD", Offset: -1, Detail: errNotAnswered.Error()}
+		c.fail(err)
+		return err
+	}
+	if err := c.sm.OnResponse(nil, resp); err != nil {
+		c.smu.Unlock()
+		c.fail(err)
+		return err
+	}
+	c.smu.Unlock()
+	raw := append(c.rawRun[:0], msg...)
+	ends := append(c.rawEnds[:0], uint32(len(raw)))
+	flush := func() {
+		c.smu.Lock()
+		if c.head < len(c.pending) {
+			c.pending[c.head].records += len(ends)
+		}
+		c.smu.Unlock()
+		rh.OnRawRecords(raw, ends)
+		c.rawRun, c.rawEnds = raw[:0], ends[:0]
+	}
+	for len(ends) < maxRecordRun && c.fe.ResponseBuffered() {
+		msg, err := c.fe.ReceiveRecordRaw(resp)
+		if err != nil {
+			flush()
+			if !c.broken.Load() {
+				c.fail(&IOError{Address: c.Address, Op: "read", Err: err})
+			}
+			return err
+		}
+		if msg == nil {
+			flush()
+			_, err := c.dispatch(resp)
+			return err
+		}
+		raw = append(raw, msg...)
+		ends = append(ends, uint32(len(raw)))
+	}
+	flush()
+	return nil
+}
+
+// BadRecord breaks the connection after the consumer of a stream found a
+// RECORD it took undecoded (streams.RawRecordsHandler) malformed: the
+// connection is out of step with the server, as when the reader finds
+// one.
+func (c *Conn) BadRecord(err error) {
+	c.fail(&IOError{Address: c.Address, Op: "read", Err: err})
+}
+
+// NewRecordDecoder returns a decoder for the RECORDs of this connection
+// that a stream's consumer decodes itself.
+func (c *Conn) NewRecordDecoder() *bolt.RecordDecoder { return c.fe.NewRecordDecoder() }
 
 // dispatch hands a response read from the network to the handler of the
 // request it answers (see readOne).
@@ -715,7 +824,7 @@ func (c *Conn) readBackground() {
 	defer c.background.Done()
 	var resp bolt.Response
 	for c.awaitingAnswers() {
-		if _, err := c.readOne(&resp); err != nil {
+		if err := c.readBackgroundOne(&resp); err != nil {
 			break
 		}
 	}

@@ -59,6 +59,12 @@ func (fe *Frontend) Receive(resp *Response) error {
 		resp.Kind = ResponseNone
 		return err
 	}
+	return fe.decodeReceived(msg, resp)
+}
+
+// decodeReceived decodes the response message msg into resp, switching
+// the dialect when a SUCCESS agrees to the "utc" patch.
+func (fe *Frontend) decodeReceived(msg []byte, resp *Response) error {
 	fe.dec.Reset(msg)
 	if err := decodeResponse(&fe.dec, fe.caps, resp); err != nil {
 		return err

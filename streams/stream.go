@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"io"
+	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/boltrx/boltrx/bolt"
 )
@@ -32,6 +34,32 @@ type Handler interface {
 type RecordsHandler interface {
 	Handler
 	OnRecords(values [][]any)
+}
+
+// RawRecordsHandler is a RecordsHandler whose consumer can decode records
+// itself: while it waits idle for records (WantsRaw), the connection's
+// background reader hands it runs of RECORD messages undecoded and reads
+// on, so that decoding, the larger part of a record's cost, runs on two
+// goroutines instead of one.
+type RawRecordsHandler interface {
+	RecordsHandler
+	// WantsRaw reports whether the next run of records should come
+	// undecoded.
+	WantsRaw() bool
+	// OnRawRecords takes a run of RECORD messages back to back in raw,
+	// message i ending at ends[i]; raw and ends belong to the handler
+	// only during the call.
+	OnRawRecords(raw []byte, ends []uint32)
+}
+
+// RecordDecodingConn is a Conn whose records a stream's consumer may
+// decode itself (see RawRecordsHandler).
+type RecordDecodingConn interface {
+	Conn
+	// NewRecordDecoder returns a decoder for the connection's RECORDs.
+	NewRecordDecoder() *bolt.RecordDecoder
+	// BadRecord breaks the connection after a RECORD did not decode.
+	BadRecord(err error)
 }
 
 // Conn is what a Stream needs from the connection that carries it.
@@ -150,11 +178,11 @@ type Stream struct {
 	keys         []string
 	keysKnown    bool
 	qid          int64
-	queue        []Record   // received, not yet taken by the consumer
-	older        [][]Record // received before queue, in full chunks; taken first, one chunk at a time
-	olderLen     int        // records in older
-	chunkSize    int        // capacity of the latest record chunk
-	pending      int        // requests sent whose summary has not arrived
+	queue        []Record  // received, not yet taken by the consumer
+	older        []segment // received before queue; taken first, one segment at a time
+	olderLen     int       // records in older
+	chunkSize    int       // capacity of the latest record chunk
+	pending      int       // requests sent whose summary has not arrived
 	pullInFlight bool
 	hasMore      bool
 	cancelled    bool // the consumer gave up: drop records, DISCARD the rest
@@ -177,6 +205,13 @@ type Stream struct {
 	hungry   int
 	fetchAll bool // the consumer wants the rest at once: PULL {n: -1}
 	held     int  // records the consumer took but has not read (HeldByConsumer)
+	// rawConn is conn when its records may be decoded by the consumer
+	// (nil with WholeBatches); idle says the consumer waits for records
+	// and would decode a raw run; decoder is the consumer's decoder.
+	rawConn RecordDecodingConn
+	idle    atomic.Bool
+	decoder *bolt.RecordDecoder
+	arena   []byte // free part of the chunk raw runs are copied into
 	// bounds are the ends (in queue) of the PULL batches whose summary
 	// arrived and that the consumer has not taken (WholeBatches).
 	bounds    []int
@@ -201,7 +236,7 @@ func New(conn Conn, opts Options) *Stream {
 			opts.LowWatermark = 1
 		}
 	}
-	return &Stream{
+	s := &Stream{
 		conn:      conn,
 		opts:      opts,
 		qid:       bolt.LastQuery,
@@ -210,6 +245,26 @@ func New(conn Conn, opts Options) *Stream {
 		keysReady: make(chan struct{}),
 		done:      make(chan struct{}),
 	}
+	if rc, ok := conn.(RecordDecodingConn); ok && !opts.WholeBatches {
+		s.rawConn = rc
+	}
+	return s
+}
+
+// segment is a part of the queue older than its current chunk: records
+// decoded, or RECORD messages not decoded yet (raw, message i ending at
+// ends[i]) that the consumer decodes when it takes them.
+type segment struct {
+	records []Record
+	raw     []byte
+	ends    []uint32
+}
+
+func (g *segment) len() int {
+	if g.ends != nil {
+		return len(g.ends)
+	}
+	return len(g.records)
 }
 
 // RunHandler returns the handler for the stream's RUN and counts the RUN
@@ -270,11 +325,13 @@ func (s *Stream) Next(ctx context.Context) ([]Record, error) {
 				s.noteArrivalLocked()
 			}
 			var batch []Record
+			var raw segment
 			if len(s.older) > 0 {
-				batch = s.older[0]
-				s.older[0] = nil
+				raw = s.older[0]
+				s.older[0] = segment{}
 				s.older = s.older[1:]
-				s.olderLen -= len(batch)
+				s.olderLen -= n
+				batch, raw.records = raw.records, nil
 			} else {
 				batch = s.queue[:n:n]
 				// The rest of the queue's chunk takes the next records.
@@ -290,9 +347,22 @@ func (s *Stream) Next(ctx context.Context) ([]Record, error) {
 				s.held = n
 			}
 			pull := s.nextPullLocked()
+			keys := s.keys
 			s.mu.Unlock()
 			if pull != nil {
 				s.send(pull)
+			}
+			if raw.ends != nil {
+				var err error
+				if batch, err = s.decodeRaw(&raw, keys); err != nil {
+					// The connection is out of step: it breaks, and the
+					// stream ends with its error, dropping what follows.
+					s.rawConn.BadRecord(err)
+					s.mu.Lock()
+					s.queue, s.older, s.olderLen = nil, nil, 0
+					s.mu.Unlock()
+					continue
+				}
 			}
 			return batch, nil
 		}
@@ -317,11 +387,35 @@ func (s *Stream) Next(ctx context.Context) ([]Record, error) {
 			s.send(pull)
 			continue
 		}
-		if err := s.conn.Await(ctx, s.wake); err != nil {
+		if s.rawConn != nil {
+			s.idle.Store(true)
+		}
+		err := s.conn.Await(ctx, s.wake)
+		s.idle.Store(false)
+		if err != nil {
 			s.Cancel(err)
 			return nil, err
 		}
 	}
+}
+
+// decodeRaw decodes a segment of RECORD messages on the consumer's
+// goroutine.
+func (s *Stream) decodeRaw(g *segment, keys []string) ([]Record, error) {
+	if s.decoder == nil {
+		s.decoder = s.rawConn.NewRecordDecoder()
+	}
+	out := make([]Record, len(g.ends))
+	start := uint32(0)
+	for i, end := range g.ends {
+		values, err := s.decoder.Decode(g.raw[start:end])
+		if err != nil {
+			return nil, err
+		}
+		out[i] = Record{Values: values, Keys: keys}
+		start = end
+	}
+	return out, nil
 }
 
 // noteArrivalLocked judges, when records arrive for a consumer that
@@ -344,7 +438,7 @@ func (s *Stream) noteArrivalLocked() {
 // batch (all once the stream finished).
 func (s *Stream) takeableLocked() int {
 	if len(s.older) > 0 {
-		return len(s.older[0])
+		return s.older[0].len()
 	}
 	if !s.opts.WholeBatches || s.finished {
 		return len(s.queue)
@@ -436,6 +530,20 @@ func (s *Stream) Queued() int {
 	return s.queuedLocked()
 }
 
+// pushOlderLocked moves the records of the queue's chunk to the older
+// segments; the queue goes on in the rest of the chunk.
+func (s *Stream) pushOlderLocked() {
+	if len(s.queue) == 0 {
+		return
+	}
+	s.older = append(s.older, segment{records: s.queue[:len(s.queue):len(s.queue)]})
+	s.olderLen += len(s.queue)
+	s.queue = s.queue[len(s.queue):]
+}
+
+// rawArenaChunk is the size of the chunks raw runs are copied into.
+const rawArenaChunk = 32 << 10
+
 // queuedLocked returns how many records wait for the consumer.
 func (s *Stream) queuedLocked() int { return s.olderLen + len(s.queue) }
 
@@ -458,10 +566,7 @@ func (s *Stream) pushLocked(values []any) {
 		size := min(recordChunk, max(firstRecordChunk, 4*s.chunkSize))
 		s.chunkSize = size
 		if !s.opts.WholeBatches {
-			if len(s.queue) > 0 {
-				s.older = append(s.older, s.queue)
-				s.olderLen += len(s.queue)
-			}
+			s.pushOlderLocked()
 			s.queue = make([]Record, 0, size)
 		} else {
 			size = max(size, 2*len(s.queue))
@@ -763,6 +868,30 @@ func (h *pullHandler) OnRecords(values [][]any) {
 	for _, v := range values {
 		s.pushLocked(v)
 	}
+	s.wakeForRecordsLocked()
+}
+
+// WantsRaw reports whether the consumer waits idle for records and
+// would decode a run itself.
+func (h *pullHandler) WantsRaw() bool { return h.idle.Load() }
+
+func (h *pullHandler) OnRawRecords(raw []byte, ends []uint32) {
+	s := (*Stream)(h)
+	s.mu.Lock()
+	s.received += int64(len(ends))
+	if s.cancelled || s.finished {
+		s.mu.Unlock()
+		return
+	}
+	if len(s.arena) < len(raw) {
+		s.arena = make([]byte, max(rawArenaChunk, len(raw)))
+	}
+	g := segment{raw: s.arena[:len(raw):len(raw)], ends: slices.Clone(ends)}
+	copy(g.raw, raw)
+	s.arena = s.arena[len(raw):]
+	s.pushOlderLocked()
+	s.older = append(s.older, g)
+	s.olderLen += len(ends)
 	s.wakeForRecordsLocked()
 }
 

@@ -434,11 +434,13 @@ func TestBatchesGrowWhileTheConsumerWaitsAndShrinkWhenItLags(t *testing.T) {
 				t.Fatal("the waiting consumer got no records")
 			}
 			// It may have woken on the first record: take the rest.
-			if s.Queued() > 0 {
+			for s.Queued() > 0 {
 				takeAll3(t, s)
 			}
 		} else {
-			takeAll3(t, s)
+			for s.Queued() > 0 {
+				takeAll3(t, s)
+			}
 		}
 		if c.count() != before+1 {
 			t.Fatalf("requests = %d after a batch, want %d", c.count(), before+1)
@@ -483,7 +485,7 @@ func TestFixedBatchesWithoutMaxFetchSize(t *testing.T) {
 	feed(pull, 0, 4)
 	pull.OnSummary(hasMore())
 	<-got
-	if s.Queued() > 0 {
+	for s.Queued() > 0 {
 		takeAll3(t, s)
 	}
 	if c.count() != 1 {
@@ -633,7 +635,7 @@ func TestBusyConsumerKeepsBatchesAtFetchSize(t *testing.T) {
 		next += 4
 		h.OnSummary(hasMore())
 		<-got
-		if s.Queued() > 0 {
+		for s.Queued() > 0 {
 			takeAll3(t, s)
 		}
 		if c.count() != before+1 {
@@ -658,7 +660,7 @@ func TestBusyConsumerKeepsBatchesAtFetchSize(t *testing.T) {
 		next += 4
 		h.OnSummary(hasMore())
 		<-got
-		if s.Queued() > 0 {
+		for s.Queued() > 0 {
 			takeAll3(t, s)
 		}
 		req, ph := c.last()
@@ -685,7 +687,7 @@ func TestOneIdleArrivalDoesNotGrowTheBatches(t *testing.T) {
 		next += 2
 		h.OnSummary(hasMore())
 		<-got
-		if s.Queued() > 0 {
+		for s.Queued() > 0 {
 			takeAll3(t, s)
 		}
 		req, ph := c.last()
