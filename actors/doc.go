@@ -1,7 +1,8 @@
 // Package actors holds boltrx's actor topology on protoactor-go: the
-// connections (a socket, the client-side server-state machine and a reader
-// goroutine that hands each response to the handler of the request it
-// answers, records in batches), the pool per server address with a
+// connections (a socket and the client-side server-state machine; the
+// goroutine that waits for an answer reads it itself, and a background
+// reader runs only while answers come that nobody waits for, handing
+// records over in runs), the pool per server address with a
 // lock-protected fast path for idle connections, and the actors that own
 // their lifecycles: a connection's actor RESETs it before reuse and closes
 // it; a pool's actor supervises its connections' actors and stops them

@@ -87,13 +87,14 @@ type Options struct {
 	// -1 asks for all records at once. 0 means DefaultFetchSize.
 	FetchSize int64
 	// MaxFetchSize lets batches grow while the consumer outpaces the
-	// network: when the consumer had to wait for records during a batch,
-	// the next PULL asks for twice as many, up to MaxFetchSize; when it did
-	// not, the next PULL asks for half as many, down to FetchSize. A
-	// consumer slower than the server therefore always pulls FetchSize
-	// records, and one that drains every batch pays one round trip per
-	// MaxFetchSize records instead of per FetchSize. 0, or anything not
-	// above FetchSize, keeps every PULL at FetchSize.
+	// network: when records arrived twice in a row to a consumer that had
+	// waited for them with nothing left to do (see ConsumerBusy), the next
+	// PULL asks for twice as many, up to MaxFetchSize; when the consumer
+	// did not starve since the latest PULL, the next asks for half as
+	// many, down to FetchSize. A consumer slower than the server therefore
+	// always pulls FetchSize records, and one that drains every batch pays
+	// one round trip per MaxFetchSize records instead of per FetchSize. 0,
+	// or anything not above FetchSize, keeps every PULL at FetchSize.
 	MaxFetchSize int64
 	// LowWatermark: when fewer records than this wait for the consumer and
 	// the server has more, the next PULL goes out. 0 means FetchSize/2
