@@ -48,11 +48,13 @@ type Config struct {
 	// everything at once. Sessions may override it.
 	FetchSize int
 	// MaxFetchSize lets the batches of a result grow while its consumer
-	// takes records faster than the network brings them: after a batch
-	// during which the consumer had to wait (the wait for the first batch,
-	// the query's own latency, does not count), the next PULL asks for twice
-	// as many records, up to MaxFetchSize; after one during which it did
-	// not, half as many, down to FetchSize. A consumer slower than the
+	// takes records faster than the network brings them: once records
+	// arrived twice in a row to a consumer that had waited for them with
+	// nothing left to do (for an RxResult: its Observable's channel
+	// empty; the wait for the first batch, the query's own latency, does
+	// not count), the next PULL asks for twice as many records, up to
+	// MaxFetchSize; after a batch during which it did not starve, half as
+	// many, down to FetchSize. A consumer slower than the
 	// server thus keeps pulling FetchSize records (and memory stays about
 	// two batches of FetchSize), while a fast one pays one network round
 	// trip per MaxFetchSize records. The first PULL always asks for
