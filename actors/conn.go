@@ -112,7 +112,8 @@ type Conn struct {
 	// stall guard; interrupted says the deadline interrupts a read.
 	dlMu        sync.Mutex
 	interrupted bool
-	lastUsed    atomic.Int64 // unix nanos of the last release
+	lastUsed    atomic.Int64 // unix nanos of the last release, on the driver's clock
+	releasedAt  atomic.Int64 // unix nanos of the last release, on the real clock
 	// recordRun is readRecordRun's buffer, rawRun and rawEnds
 	// readRawRun's, reused by whoever holds the read turn.
 	recordRun [][]any
@@ -212,8 +213,18 @@ func (c *Conn) setStallDeadline(awaiting bool) {
 // themselves (Await).
 func (c *Conn) start() {}
 
+// peekAfterIdle is how long a connection sits in the pool before Stale
+// looks at its socket (a system call, several microseconds on a virtual
+// machine): a connection given back moments ago, as in a loop of short
+// queries, is taken as it is, the way other drivers take every pooled
+// connection. A server that closes one in that moment shows when the
+// connection is used.
+const peekAfterIdle = time.Millisecond
+
 // Stale breaks an idle connection that the server closed (or wrote to
-// unasked) while it sat in the pool, and reports whether it did so.
+// unasked) while it sat in the pool, and reports whether it did so. The
+// socket is looked at only after the connection sat idle for
+// peekAfterIdle.
 func (c *Conn) Stale() bool {
 	if c.broken.Load() {
 		return true
@@ -223,7 +234,8 @@ func (c *Conn) Stale() bool {
 	default:
 		return false // a goroutine still reads it: it will see
 	}
-	stale := c.fe.ResponseBuffered() || peerClosed(c.netConn)
+	peek := time.Now().UnixNano()-c.releasedAt.Load() >= int64(peekAfterIdle)
+	stale := c.fe.ResponseBuffered() || (peek && peerClosed(c.netConn))
 	<-c.readTurn
 	if stale {
 		c.fail(&IOError{Address: c.Address, Op: "read", Err: errors.New("the server closed the idle connection")})

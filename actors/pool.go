@@ -418,6 +418,7 @@ func (p *Pool) expired(c *Conn) bool {
 func (p *Pool) Release(c *Conn) {
 	c.forgetPendingLogon()
 	c.lastUsed.Store(clock.Now().UnixNano())
+	c.releasedAt.Store(time.Now().UnixNano())
 	c.forgetSpanParent()
 	if !c.Broken() && !c.Idle() {
 		if pid := c.pid.Load(); pid != nil {

@@ -224,3 +224,66 @@ func TestPoolLivenessCheck(t *testing.T) {
 		t.Fatalf("dead connection: reused %v, %d dials; want a new connection", c4 == c, s.dials.Load())
 	}
 }
+
+// A pooled connection that the server closed while it sat idle is not
+// lent again once it sat idle for a moment: the pool looks at its socket
+// and opens a new connection instead.
+func TestPoolDropsAConnectionTheServerClosedWhileIdle(t *testing.T) {
+	s := newFakeServer(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	serverSide := make(chan net.Conn, 4)
+	s.wg.Go(func() {
+		for {
+			nc, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			serverSide <- nc
+			s.wg.Go(func() { s.serve(nc) })
+		}
+	})
+	t.Cleanup(func() { ln.Close() })
+	sys := actors.NewSystem(slog.New(slog.DiscardHandler))
+	p := actors.NewPool(sys, nil, ln.Addr().String(), actors.PoolConfig{MaxSize: 2, AcquisitionTimeout: 5 * time.Second, LivenessCheckTimeout: -1,
+		Connect: func(ctx context.Context) (*actors.Conn, error) {
+			return actors.Connect(ctx, ln.Addr().String(), actors.ConnectConfig{
+				Dial: func(ctx context.Context, addr string) (net.Conn, error) {
+					s.dials.Add(1)
+					var d net.Dialer
+					return d.DialContext(ctx, "tcp", addr)
+				},
+				UserAgent: "boltrx/test", BoltAgent: bolt.BoltAgent{Product: "boltrx/test"},
+				Auth: map[string]any{"scheme": "basic", "principal": "neo4j", "credentials": "secret"},
+			})
+		}})
+	t.Cleanup(func() {
+		if err := p.Close(context.Background()); err != nil {
+			t.Errorf("closing the pool: %v", err)
+		}
+		sys.Shutdown()
+	})
+	ctx := poolContext(t)
+	c, err := p.Acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Release(c)
+	(<-serverSide).Close()
+	// The close reaches the client, and the connection sits idle past
+	// the moment in which the pool lends it without looking.
+	time.Sleep(20 * time.Millisecond)
+	c2, err := p.Acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Release(c2)
+	if c2 == c || s.dials.Load() != 2 {
+		t.Fatalf("connection the server closed: reused %v, %d dials; want a new connection", c2 == c, s.dials.Load())
+	}
+	if !c.Broken() {
+		t.Fatal("the closed connection is not marked broken")
+	}
+}
