@@ -7,18 +7,19 @@ import "github.com/boltrx/boltrx/packstream"
 var recordHeader = [2]byte{0xB1, TagRecord}
 
 // ReceiveRecordRaw is Receive for a reader that lets another goroutine
-// decode the records: when the next response is a RECORD, its message
-// bytes are returned undecoded (valid until the next Receive or
-// ReceiveRecordRaw; decode them with a RecordDecoder) and resp.Kind is
-// ResponseRecord with no values; any other response is decoded into resp
-// as Receive does and record is nil.
-func (fe *Frontend) ReceiveRecordRaw(resp *Response) (record []byte, err error) {
+// decode the records: when the next response is a RECORD of at least
+// minSize bytes, its message bytes are returned undecoded (valid until
+// the next Receive or ReceiveRecordRaw; decode them with a RecordDecoder)
+// and resp.Kind is ResponseRecord with no values; any other response,
+// smaller RECORDs included, is decoded into resp as Receive does and
+// record is nil.
+func (fe *Frontend) ReceiveRecordRaw(resp *Response, minSize int) (record []byte, err error) {
 	msg, err := fe.r.ReadMessage()
 	if err != nil {
 		resp.Kind = ResponseNone
 		return nil, err
 	}
-	if len(msg) >= 2 && msg[0] == recordHeader[0] && msg[1] == recordHeader[1] {
+	if len(msg) >= max(minSize, 2) && msg[0] == recordHeader[0] && msg[1] == recordHeader[1] {
 		resp.Kind = ResponseRecord
 		resp.Record.Values = nil
 		return msg, nil
