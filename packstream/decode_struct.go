@@ -45,7 +45,7 @@ func (d *Decoder) hydrate(start int, tag byte, fields, depth int) (any, error) {
 		}
 		return d.slabs.node(&n), nil
 	case tagRelationship:
-		r, err := d.readRelationship(start, fields, depth)
+		r, err := d.readRelationship(start, fields, depth, true)
 		if err != nil || !d.Slabs {
 			return r, err
 		}
@@ -127,36 +127,24 @@ func (d *Decoder) readElementID(id int64) (string, error) {
 }
 
 func (d *Decoder) readStringList(depth int) ([]string, error) {
-	start := d.off
-	if err := d.enter(start, depth); err != nil {
-		return nil, err
-	}
-	n, err := d.ReadListHeader()
+	_, n, list, err := listOf(d, depth, &d.slabs.strs, slabScalar)
 	if err != nil {
 		return nil, err
 	}
-	var list []string
-	if d.Slabs {
-		list = d.slabs.stringList(d.capacity(n, 1))
-	} else {
-		list = make([]string, 0, d.capacity(n, 1))
-	}
 	for i := 0; i < n; i++ {
-		s, err := d.stringView()
+		s, err := d.readName()
 		if err != nil {
 			return nil, err
 		}
-		list = append(list, d.name(s))
+		list = append(list, s)
 	}
 	return list, nil
 }
 
-func (d *Decoder) readNode(start, fields, depth int) (Node, error) {
-	var n Node
-	if err := d.checkFields(start, "Node", fields, d.graphFields(3, 4)); err != nil {
+func (d *Decoder) readNode(start, fields, depth int) (n Node, err error) {
+	if err = d.checkFields(start, "Node", fields, d.graphFields(3, 4)); err != nil {
 		return n, err
 	}
-	var err error
 	if n.Id, err = d.ReadInt(); err != nil {
 		return n, err
 	}
@@ -170,30 +158,31 @@ func (d *Decoder) readNode(start, fields, depth int) (Node, error) {
 	return n, err
 }
 
-func (d *Decoder) readRelationship(start, fields, depth int) (Relationship, error) {
-	var r Relationship
-	if err := d.checkFields(start, "Relationship", fields, d.graphFields(5, 8)); err != nil {
+// readRelationship reads a Relationship or, unless bound, the
+// UnboundRelationship of a Path, which has neither start nor end.
+func (d *Decoder) readRelationship(start, fields, depth int, bound bool) (r Relationship, err error) {
+	name, want := "Relationship", d.graphFields(5, 8)
+	if !bound {
+		name, want = "UnboundRelationship", d.graphFields(3, 4)
+	}
+	if err = d.checkFields(start, name, fields, want); err != nil {
 		return r, err
 	}
-	var err error
 	if r.Id, err = d.ReadInt(); err != nil {
 		return r, err
 	}
-	if r.StartId, err = d.ReadInt(); err != nil {
+	if bound {
+		if err = d.readInts(&r.StartId, &r.EndId); err != nil {
+			return r, err
+		}
+	}
+	if r.Type, err = d.readName(); err != nil {
 		return r, err
 	}
-	if r.EndId, err = d.ReadInt(); err != nil {
-		return r, err
-	}
-	typ, err := d.stringView()
-	if err != nil {
-		return r, err
-	}
-	r.Type = d.name(typ)
 	if r.Props, err = d.readMap(depth); err != nil {
 		return r, err
 	}
-	if r.ElementId, err = d.readElementID(r.Id); err != nil {
+	if r.ElementId, err = d.readElementID(r.Id); err != nil || !bound {
 		return r, err
 	}
 	if r.StartElementId, err = d.readElementID(r.StartId); err != nil {
@@ -203,82 +192,45 @@ func (d *Decoder) readRelationship(start, fields, depth int) (Relationship, erro
 	return r, err
 }
 
-// unboundRelationship is a relationship of a Path before it is bound to
-// its nodes.
-type unboundRelationship struct {
-	id        int64
-	elementID string
-	typ       string
-	props     map[string]any
+// readInts reads integer fields into dst, in order.
+func (d *Decoder) readInts(dst ...*int64) (err error) {
+	for _, p := range dst {
+		if *p, err = d.ReadInt(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
-func (d *Decoder) readUnbound(start, fields, depth int) (unboundRelationship, error) {
-	var u unboundRelationship
-	if err := d.checkFields(start, "UnboundRelationship", fields, d.graphFields(3, 4)); err != nil {
-		return u, err
+// readFloats reads float fields into dst, in order.
+func (d *Decoder) readFloats(dst ...*float64) (err error) {
+	for _, p := range dst {
+		if *p, err = d.ReadFloat(); err != nil {
+			return err
+		}
 	}
-	var err error
-	if u.id, err = d.ReadInt(); err != nil {
-		return u, err
-	}
-	if u.typ, err = d.ReadString(); err != nil {
-		return u, err
-	}
-	if u.props, err = d.readMap(depth); err != nil {
-		return u, err
-	}
-	u.elementID, err = d.readElementID(u.id)
-	return u, err
+	return nil
 }
 
 // smallestGraphStruct is the fewest bytes a Node or UnboundRelationship
 // takes (marker, tag, tiny id, empty list or string, empty map).
 const smallestGraphStruct = 5
 
-func (d *Decoder) readPath(start, fields, depth int) (Path, error) {
-	var p Path
-	if err := d.checkFields(start, "Path", fields, 3); err != nil {
+func (d *Decoder) readPath(start, fields, depth int) (p Path, err error) {
+	if err = d.checkFields(start, "Path", fields, 3); err != nil {
 		return p, err
 	}
-	if err := d.enter(d.off, depth); err != nil {
-		return p, err
-	}
-	n, err := d.ReadListHeader()
+	nodes, err := readGraphList(d, depth, tagNode, "Node", (*Decoder).readNode)
 	if err != nil {
 		return p, err
 	}
-	nodes := make([]Node, 0, d.capacity(n, smallestGraphStruct))
-	for i := 0; i < n; i++ {
-		at, fields, err := d.expectStruct(tagNode, "Node")
-		if err != nil {
-			return p, err
-		}
-		node, err := d.readNode(at, fields, depth+2)
-		if err != nil {
-			return p, err
-		}
-		nodes = append(nodes, node)
-	}
-	if err := d.enter(d.off, depth); err != nil {
+	rels, err := readGraphList(d, depth, tagUnboundRelationship, "UnboundRelationship", (*Decoder).readUnbound)
+	if err != nil {
 		return p, err
-	}
-	if n, err = d.ReadListHeader(); err != nil {
-		return p, err
-	}
-	rels := make([]unboundRelationship, 0, d.capacity(n, smallestGraphStruct))
-	for i := 0; i < n; i++ {
-		at, fields, err := d.expectStruct(tagUnboundRelationship, "UnboundRelationship")
-		if err != nil {
-			return p, err
-		}
-		rel, err := d.readUnbound(at, fields, depth+2)
-		if err != nil {
-			return p, err
-		}
-		rels = append(rels, rel)
 	}
 	indicesAt := d.off
-	if n, err = d.ReadListHeader(); err != nil {
+	n, err := d.ReadListHeader()
+	if err != nil {
 		return p, err
 	}
 	indices := make([]int64, 0, d.capacity(n, 1))
@@ -294,9 +246,38 @@ func (d *Decoder) readPath(start, fields, depth int) (Path, error) {
 	})
 }
 
+func (d *Decoder) readUnbound(start, fields, depth int) (Relationship, error) {
+	return d.readRelationship(start, fields, depth, false)
+}
+
+// readGraphList reads a list of the structures with tag that a Path at
+// depth holds, each with read.
+func readGraphList[T any](d *Decoder, depth int, tag byte, name string, read func(d *Decoder, start, fields, depth int) (T, error)) ([]T, error) {
+	if err := d.enter(d.off, depth); err != nil {
+		return nil, err
+	}
+	n, err := d.ReadListHeader()
+	if err != nil {
+		return nil, err
+	}
+	list := make([]T, 0, d.capacity(n, smallestGraphStruct))
+	for i := 0; i < n; i++ {
+		at, fields, err := d.expectStruct(tag, name)
+		if err != nil {
+			return nil, err
+		}
+		v, err := read(d, at, fields, depth+2)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, v)
+	}
+	return list, nil
+}
+
 // bindPath turns the wire form of a path into the sequence of its nodes and
 // bound relationships, checking every index.
-func bindPath(nodes []Node, rels []unboundRelationship, indices []int64, fail func(string) error) (Path, error) {
+func bindPath(nodes []Node, rels []Relationship, indices []int64, fail func(string) error) (Path, error) {
 	if len(nodes) == 0 {
 		return Path{}, fail("Path without nodes")
 	}
@@ -321,8 +302,7 @@ func bindPath(nodes []Node, rels []unboundRelationship, indices []int64, fail fu
 				" out of range for " + strconv.Itoa(len(nodes)) + " nodes")
 		}
 		prev, next := &p.Nodes[len(p.Nodes)-1], &nodes[ni]
-		u := rels[abs64(ri)-1]
-		r := Relationship{Id: u.id, ElementId: u.elementID, Type: u.typ, Props: u.props}
+		r := rels[abs64(ri)-1]
 		from, to := prev, next
 		if ri < 0 {
 			from, to = next, prev
@@ -475,19 +455,11 @@ func (d *Decoder) readDateTime(start int, tag byte, fields int) (any, error) {
 	return time.Date(w.Year(), w.Month(), w.Day(), w.Hour(), w.Minute(), w.Second(), w.Nanosecond(), loc), nil
 }
 
-func (d *Decoder) readDuration(start, fields int) (Duration, error) {
-	var v Duration
-	if err := d.checkFields(start, "Duration", fields, 4); err != nil {
+func (d *Decoder) readDuration(start, fields int) (v Duration, err error) {
+	if err = d.checkFields(start, "Duration", fields, 4); err != nil {
 		return v, err
 	}
-	var err error
-	if v.Months, err = d.ReadInt(); err != nil {
-		return v, err
-	}
-	if v.Days, err = d.ReadInt(); err != nil {
-		return v, err
-	}
-	if v.Seconds, err = d.ReadInt(); err != nil {
+	if err = d.readInts(&v.Months, &v.Days, &v.Seconds); err != nil {
 		return v, err
 	}
 	nanos, err := d.readIntIn(math.MinInt32, math.MaxInt32, "nanoseconds")
@@ -495,44 +467,27 @@ func (d *Decoder) readDuration(start, fields int) (Duration, error) {
 	return v, err
 }
 
-func (d *Decoder) readSRID() (uint32, error) {
-	x, err := d.readIntIn(0, math.MaxUint32, "spatial reference id")
-	return uint32(x), err
-}
-
-func (d *Decoder) readPoint2D(start, fields int) (Point2D, error) {
-	var p Point2D
-	if err := d.checkFields(start, "Point2D", fields, 3); err != nil {
-		return p, err
-	}
-	var err error
-	if p.SpatialRefId, err = d.readSRID(); err != nil {
-		return p, err
-	}
-	if p.X, err = d.ReadFloat(); err != nil {
-		return p, err
-	}
-	p.Y, err = d.ReadFloat()
+func (d *Decoder) readPoint2D(start, fields int) (p Point2D, err error) {
+	p.SpatialRefId, err = d.readPoint(start, "Point2D", fields, &p.X, &p.Y)
 	return p, err
 }
 
-func (d *Decoder) readPoint3D(start, fields int) (Point3D, error) {
-	var p Point3D
-	if err := d.checkFields(start, "Point3D", fields, 4); err != nil {
-		return p, err
-	}
-	var err error
-	if p.SpatialRefId, err = d.readSRID(); err != nil {
-		return p, err
-	}
-	if p.X, err = d.ReadFloat(); err != nil {
-		return p, err
-	}
-	if p.Y, err = d.ReadFloat(); err != nil {
-		return p, err
-	}
-	p.Z, err = d.ReadFloat()
+func (d *Decoder) readPoint3D(start, fields int) (p Point3D, err error) {
+	p.SpatialRefId, err = d.readPoint(start, "Point3D", fields, &p.X, &p.Y, &p.Z)
 	return p, err
+}
+
+// readPoint reads the fields of a point structure of name: its spatial
+// reference id, returned, and its coordinates, into coords.
+func (d *Decoder) readPoint(start int, name string, fields int, coords ...*float64) (uint32, error) {
+	if err := d.checkFields(start, name, fields, 1+len(coords)); err != nil {
+		return 0, err
+	}
+	srid, err := d.readIntIn(0, math.MaxUint32, "spatial reference id")
+	if err != nil {
+		return 0, err
+	}
+	return uint32(srid), d.readFloats(coords...)
 }
 
 func (d *Decoder) readVector(start, fields int) (any, error) {

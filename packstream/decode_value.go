@@ -109,20 +109,24 @@ func (d *Decoder) enter(start, depth int) error {
 	return nil
 }
 
-func (d *Decoder) readList(depth int) ([]any, error) {
-	start := d.off
-	if err := d.enter(start, depth); err != nil {
-		return nil, err
+// listOf reads the header of a list at depth and returns where the list
+// starts, how many entries it has and an empty slice for them, carved from
+// *free, the free part of a slab chunk of size elements.
+func listOf[T any](d *Decoder, depth int, free *[]T, size int) (start, n int, list []T, err error) {
+	start = d.off
+	if err = d.enter(start, depth); err != nil {
+		return start, 0, nil, err
 	}
-	n, err := d.ReadListHeader()
+	if n, err = d.ReadListHeader(); err != nil {
+		return start, 0, nil, err
+	}
+	return start, n, carve(free, d.capacity(n, 1), size, d.Slabs), nil
+}
+
+func (d *Decoder) readList(depth int) ([]any, error) {
+	start, n, list, err := listOf(d, depth, &d.slabs.anys, slabAnys)
 	if err != nil {
 		return nil, err
-	}
-	var list []any
-	if d.Slabs {
-		list = d.slabs.list(d.capacity(n, 1))
-	} else {
-		list = make([]any, 0, d.capacity(n, 1))
 	}
 	for i := 0; i < n; i++ {
 		v, err := d.readValue(depth + 1)
@@ -146,7 +150,7 @@ func (d *Decoder) readMap(depth int) (map[string]any, error) {
 	}
 	m := make(map[string]any, d.capacity(n, 2))
 	for i := 0; i < n; i++ {
-		key, err := d.stringView()
+		key, err := d.readName()
 		if err != nil {
 			d.off = start
 			return nil, err
@@ -156,7 +160,7 @@ func (d *Decoder) readMap(depth int) (map[string]any, error) {
 			d.off = start
 			return nil, err
 		}
-		m[d.name(key)] = v
+		m[key] = v
 	}
 	return m, nil
 }
