@@ -523,42 +523,27 @@ func decodeVectorData(typ VectorType, data []byte) any {
 	be := binary.BigEndian
 	switch typ {
 	case VectorInt8:
-		v := make([]int8, len(data))
-		for i, b := range data {
-			v[i] = int8(b)
-		}
-		return Vector[int8]{Elems: v}
+		return vectorOf(data, 1, func(b []byte) int8 { return int8(b[0]) })
 	case VectorInt16:
-		v := make([]int16, len(data)/2)
-		for i := range v {
-			v[i] = int16(be.Uint16(data[2*i:]))
-		}
-		return Vector[int16]{Elems: v}
+		return vectorOf(data, 2, func(b []byte) int16 { return int16(be.Uint16(b)) })
 	case VectorInt32:
-		v := make([]int32, len(data)/4)
-		for i := range v {
-			v[i] = int32(be.Uint32(data[4*i:]))
-		}
-		return Vector[int32]{Elems: v}
+		return vectorOf(data, 4, func(b []byte) int32 { return int32(be.Uint32(b)) })
 	case VectorInt64:
-		v := make([]int64, len(data)/8)
-		for i := range v {
-			v[i] = int64(be.Uint64(data[8*i:]))
-		}
-		return Vector[int64]{Elems: v}
+		return vectorOf(data, 8, func(b []byte) int64 { return int64(be.Uint64(b)) })
 	case VectorFloat32:
-		v := make([]float32, len(data)/4)
-		for i := range v {
-			v[i] = math.Float32frombits(be.Uint32(data[4*i:]))
-		}
-		return Vector[float32]{Elems: v}
+		return vectorOf(data, 4, func(b []byte) float32 { return math.Float32frombits(be.Uint32(b)) })
 	default:
-		v := make([]float64, len(data)/8)
-		for i := range v {
-			v[i] = math.Float64frombits(be.Uint64(data[8*i:]))
-		}
-		return Vector[float64]{Elems: v}
+		return vectorOf(data, 8, func(b []byte) float64 { return math.Float64frombits(be.Uint64(b)) })
 	}
+}
+
+// vectorOf converts data, elements of size bytes each, with elem.
+func vectorOf[T VectorElement](data []byte, size int, elem func([]byte) T) Vector[T] {
+	v := make([]T, len(data)/size)
+	for i := range v {
+		v[i] = elem(data[size*i:])
+	}
+	return Vector[T]{Elems: v}
 }
 
 func (d *Decoder) readUnsupportedType(start, fields, depth int) (UnsupportedType, error) {

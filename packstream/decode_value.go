@@ -46,12 +46,9 @@ func (d *Decoder) readValue(depth int) (any, error) {
 	case markerNull:
 		d.off++
 		return nil, nil
-	case markerTrue:
+	case markerTrue, markerFalse:
 		d.off++
-		return true, nil
-	case markerFalse:
-		d.off++
-		return false, nil
+		return m == markerTrue, nil
 	case markerFloat64:
 		f, err := d.readFloatBody()
 		if err != nil || !d.Slabs {
@@ -226,21 +223,9 @@ func (d *Decoder) skipOne(pending *int) error {
 	case markerBytes8, markerBytes16, markerBytes32:
 		return d.skipSized(at, 1<<(m-markerBytes8), "bytes")
 	case markerList8, markerList16, markerList32:
-		n, data, err := d.readSize(at, 1<<(m-markerList8), "list")
-		if err != nil {
-			return err
-		}
-		d.off = data
-		*pending += n
-		return nil
+		return d.skipHeader(at, 1<<(m-markerList8), "list", 1, pending)
 	case markerMap8, markerMap16, markerMap32:
-		n, data, err := d.readSize(at, 1<<(m-markerMap8), "map")
-		if err != nil {
-			return err
-		}
-		d.off = data
-		*pending += 2 * n
-		return nil
+		return d.skipHeader(at, 1<<(m-markerMap8), "map", 2, pending)
 	case markerUUID:
 		if !d.Dialect.UUIDs {
 			return d.errAt(at, ErrNotInDialect, "UUID marker 0xE0 needs Bolt 6.1")
@@ -257,6 +242,18 @@ func (d *Decoder) skipPayload(at, head, n int) error {
 		return d.truncated(at, "value of "+strconv.Itoa(n)+" bytes")
 	}
 	d.off = at + head + n
+	return nil
+}
+
+// skipHeader moves past the sized header of a list or map at at, adding
+// perEntry values a entry to pending.
+func (d *Decoder) skipHeader(at, width int, what string, perEntry int, pending *int) error {
+	n, data, err := d.readSize(at, width, what)
+	if err != nil {
+		return err
+	}
+	d.off = data
+	*pending += perEntry * n
 	return nil
 }
 

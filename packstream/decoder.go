@@ -142,13 +142,10 @@ func (d *Decoder) ReadBool() (bool, error) {
 	if d.off >= len(d.buf) {
 		return false, d.truncated(d.off, "want boolean")
 	}
-	switch d.buf[d.off] {
-	case markerTrue:
+	switch m := d.buf[d.off]; m {
+	case markerTrue, markerFalse:
 		d.off++
-		return true, nil
-	case markerFalse:
-		d.off++
-		return false, nil
+		return m == markerTrue, nil
 	}
 	return false, d.unexpected(d.off, "boolean")
 }
