@@ -6,6 +6,7 @@ import (
 	"maps"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/boltrx/boltrx/bolt"
 	"github.com/boltrx/boltrx/internal/retry"
@@ -377,6 +378,17 @@ func usageErrorf(format string, args ...any) *UsageError {
 // usageErrorOf returns a UsageError that matches kind (ErrDriverClosed, ...).
 func usageErrorOf(kind error, format string, args ...any) *UsageError {
 	return &UsageError{Message: fmt.Sprintf(format, args...), kind: kind}
+}
+
+// errIfClosed returns a UsageError of kind with msg when *closed, read
+// under mu, and nil otherwise.
+func errIfClosed(mu *sync.Mutex, closed *bool, kind error, msg string) error {
+	mu.Lock()
+	defer mu.Unlock()
+	if *closed {
+		return usageErrorOf(kind, "%s", msg)
+	}
+	return nil
 }
 
 // wrapUsageError returns a UsageError caused by err; the message gets

@@ -123,8 +123,8 @@ func (a *BoltAgent) entries(d *dictWriter) {
 
 // eachEntry reads the header of the map field and calls entry with each
 // key in turn; entry reads (or skips) that key's value. It stops at the
-// first error. The extra dictionaries of HELLO, BEGIN, RUN and ROUTE and
-// the bolt_agent map are read through it.
+// first error. The extra dictionaries of HELLO, BEGIN, RUN and ROUTE, the
+// bolt_agent map and the metadata of FAILURE are read through it.
 func eachEntry(r *fieldReader, field string, entry func(key []byte) error) error {
 	n, err := r.mapHeader(field)
 	if err != nil {
