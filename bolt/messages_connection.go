@@ -85,11 +85,11 @@ func (m *Hello) check(caps *Capabilities) error {
 	return nil
 }
 
-func (m *Hello) encode(enc *packstream.Encoder, caps *Capabilities) error {
+func (m *Hello) encode(enc *packstream.Encoder, caps *Capabilities, tag byte) error {
 	if err := m.check(caps); err != nil {
 		return err
 	}
-	enc.WriteStructHeader(TagHello, 1)
+	enc.WriteStructHeader(tag, 1)
 	return writeDict(enc, func(d *dictWriter) {
 		d.str("user_agent", m.UserAgent)
 		if m.Routing != nil {
@@ -209,8 +209,8 @@ func (*Logon) Tag() byte { return TagLogon }
 // Name returns "LOGON".
 func (*Logon) Name() string { return "LOGON" }
 
-func (m *Logon) encode(enc *packstream.Encoder, _ *Capabilities) error {
-	enc.WriteStructHeader(TagLogon, 1)
+func (m *Logon) encode(enc *packstream.Encoder, _ *Capabilities, tag byte) error {
+	enc.WriteStructHeader(tag, 1)
 	return writeAnyMap(enc, m.Auth)
 }
 
@@ -221,19 +221,6 @@ func (m *Logon) decode(r *fieldReader, _ *Capabilities, fields int) error {
 	var err error
 	m.Auth, err = r.anyMap("auth", false)
 	return err
-}
-
-// Logoff logs the current user off (5.1+): LOGOFF.
-type Logoff struct{ fieldless }
-
-// Tag returns TagLogoff.
-func (*Logoff) Tag() byte { return TagLogoff }
-
-// Name returns "LOGOFF".
-func (*Logoff) Name() string { return "LOGOFF" }
-
-func (*Logoff) encode(enc *packstream.Encoder, _ *Capabilities) error {
-	return encodeFieldless(enc, TagLogoff)
 }
 
 // Telemetry reports which driver API ran the next work (5.4+):
@@ -258,8 +245,8 @@ func (*Telemetry) Tag() byte { return TagTelemetry }
 // Name returns "TELEMETRY".
 func (*Telemetry) Name() string { return "TELEMETRY" }
 
-func (m *Telemetry) encode(enc *packstream.Encoder, _ *Capabilities) error {
-	enc.WriteStructHeader(TagTelemetry, 1)
+func (m *Telemetry) encode(enc *packstream.Encoder, _ *Capabilities, tag byte) error {
+	enc.WriteStructHeader(tag, 1)
 	enc.WriteInt(m.API)
 	return nil
 }
@@ -271,31 +258,4 @@ func (m *Telemetry) decode(r *fieldReader, _ *Capabilities, fields int) error {
 	var err error
 	m.API, _, err = r.integer("api", false)
 	return err
-}
-
-// Goodbye announces that the client closes the connection (3.0+):
-// GOODBYE. The server answers nothing.
-type Goodbye struct{ fieldless }
-
-// Tag returns TagGoodbye.
-func (*Goodbye) Tag() byte { return TagGoodbye }
-
-// Name returns "GOODBYE".
-func (*Goodbye) Name() string { return "GOODBYE" }
-
-func (*Goodbye) encode(enc *packstream.Encoder, _ *Capabilities) error {
-	return encodeFieldless(enc, TagGoodbye)
-}
-
-// Reset interrupts any work and returns the connection to READY: RESET.
-type Reset struct{ fieldless }
-
-// Tag returns TagReset.
-func (*Reset) Tag() byte { return TagReset }
-
-// Name returns "RESET".
-func (*Reset) Name() string { return "RESET" }
-
-func (*Reset) encode(enc *packstream.Encoder, _ *Capabilities) error {
-	return encodeFieldless(enc, TagReset)
 }

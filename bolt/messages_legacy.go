@@ -15,8 +15,8 @@ func (*Init) Tag() byte { return TagHello }
 // Name returns "INIT".
 func (*Init) Name() string { return "INIT" }
 
-func (m *Init) encode(enc *packstream.Encoder, _ *Capabilities) error {
-	enc.WriteStructHeader(TagHello, 2)
+func (m *Init) encode(enc *packstream.Encoder, _ *Capabilities, tag byte) error {
+	enc.WriteStructHeader(tag, 2)
 	enc.WriteString(m.UserAgent)
 	return writeAnyMap(enc, m.Auth)
 }
@@ -31,18 +31,4 @@ func (m *Init) decode(r *fieldReader, _ *Capabilities, fields int) error {
 	}
 	m.Auth, err = r.anyMap("auth_token", false)
 	return err
-}
-
-// AckFailure acknowledges a FAILURE on Bolt 1 and 2: ACK_FAILURE. RESET
-// replaces it from 3.0 on.
-type AckFailure struct{ fieldless }
-
-// Tag returns TagAckFailure.
-func (*AckFailure) Tag() byte { return TagAckFailure }
-
-// Name returns "ACK_FAILURE".
-func (*AckFailure) Name() string { return "ACK_FAILURE" }
-
-func (*AckFailure) encode(enc *packstream.Encoder, _ *Capabilities) error {
-	return encodeFieldless(enc, TagAckFailure)
 }

@@ -21,14 +21,14 @@ func (*Run) Tag() byte { return TagRun }
 // Name returns "RUN".
 func (*Run) Name() string { return "RUN" }
 
-func (m *Run) encode(enc *packstream.Encoder, caps *Capabilities) error {
+func (m *Run) encode(enc *packstream.Encoder, caps *Capabilities, tag byte) error {
 	if err := m.check("RUN", caps); err != nil {
 		return err
 	}
 	if !caps.ExplicitTransactions {
-		enc.WriteStructHeader(TagRun, 2)
+		enc.WriteStructHeader(tag, 2)
 	} else {
-		enc.WriteStructHeader(TagRun, 3)
+		enc.WriteStructHeader(tag, 3)
 	}
 	enc.WriteString(m.Query)
 	if len(m.Params) == 0 {
@@ -88,79 +88,71 @@ type Pull struct {
 	Qid int64
 }
 
+// Discard throws records away: DISCARD {n, qid} from 4.0 on, DISCARD_ALL
+// before. Its fields and their rules are those of Pull: N is how many
+// records to discard, All (-1) the rest.
+type Discard Pull
+
 // Tag returns TagPull.
 func (*Pull) Tag() byte { return TagPull }
-
-// Name returns "PULL".
-func (*Pull) Name() string { return "PULL" }
-
-func (m *Pull) encode(enc *packstream.Encoder, caps *Capabilities) error {
-	return encodeStreamRequest(enc, caps, TagPull, "PULL", m.N, m.Qid)
-}
-
-func (m *Pull) decode(r *fieldReader, caps *Capabilities, fields int) error {
-	var err error
-	m.N, m.Qid, err = decodeStreamRequest(r, caps, fields)
-	return err
-}
-
-// Discard throws records away: DISCARD {n, qid} from 4.0 on, DISCARD_ALL
-// before. The rules for N and Qid are those of Pull.
-type Discard struct {
-	// N is how many records to discard; All (-1) discards the rest.
-	N int64
-	// Qid names the query inside an explicit transaction; LastQuery (-1),
-	// the most recent one, is not sent.
-	Qid int64
-}
 
 // Tag returns TagDiscard.
 func (*Discard) Tag() byte { return TagDiscard }
 
+// Name returns "PULL".
+func (*Pull) Name() string { return "PULL" }
+
 // Name returns "DISCARD".
 func (*Discard) Name() string { return "DISCARD" }
 
-func (m *Discard) encode(enc *packstream.Encoder, caps *Capabilities) error {
-	return encodeStreamRequest(enc, caps, TagDiscard, "DISCARD", m.N, m.Qid)
-}
-
-func (m *Discard) decode(r *fieldReader, caps *Capabilities, fields int) error {
-	var err error
-	m.N, m.Qid, err = decodeStreamRequest(r, caps, fields)
-	return err
-}
-
-// encodeStreamRequest writes PULL or DISCARD.
-func encodeStreamRequest(enc *packstream.Encoder, caps *Capabilities, tag byte, name string, n, qid int64) error {
+// encode writes PULL, or DISCARD when tag is TagDiscard.
+func (m *Pull) encode(enc *packstream.Encoder, caps *Capabilities, tag byte) error {
+	name := "PULL"
+	if tag == TagDiscard {
+		name = "DISCARD"
+	}
 	if !caps.PullN {
-		if n != All {
+		if m.N != All {
 			return &VersionError{Message: name, Field: "n", Version: caps.Version, Detail: "only all records (-1) before 4.0"}
 		}
-		if qid != LastQuery {
+		if m.Qid != LastQuery {
 			return &VersionError{Message: name, Field: "qid", Version: caps.Version, Detail: "query ids need 4.0"}
 		}
 		enc.WriteStructHeader(tag, 0)
 		return nil
 	}
-	if n == 0 || n < All {
-		return &InvalidRequestError{Message: name, Field: "n", Detail: strconv.FormatInt(n, 10) + " is neither positive nor -1 (all)"}
+	if m.N == 0 || m.N < All {
+		return &InvalidRequestError{Message: name, Field: "n", Detail: strconv.FormatInt(m.N, 10) + " is neither positive nor -1 (all)"}
 	}
-	if qid < LastQuery {
-		return &InvalidRequestError{Message: name, Field: "qid", Detail: strconv.FormatInt(qid, 10) + " is neither a query id nor -1 (last)"}
+	if m.Qid < LastQuery {
+		return &InvalidRequestError{Message: name, Field: "qid", Detail: strconv.FormatInt(m.Qid, 10) + " is neither a query id nor -1 (last)"}
 	}
 	enc.WriteStructHeader(tag, 1)
-	if qid == LastQuery {
+	if m.Qid == LastQuery {
 		enc.WriteMapHeader(1)
 	} else {
 		enc.WriteMapHeader(2)
 	}
 	enc.WriteString("n")
-	enc.WriteInt(n)
-	if qid != LastQuery {
+	enc.WriteInt(m.N)
+	if m.Qid != LastQuery {
 		enc.WriteString("qid")
-		enc.WriteInt(qid)
+		enc.WriteInt(m.Qid)
 	}
 	return nil
+}
+
+func (m *Discard) encode(enc *packstream.Encoder, caps *Capabilities, tag byte) error {
+	return (*Pull)(m).encode(enc, caps, tag)
+}
+
+func (m *Pull) decode(r *fieldReader, caps *Capabilities, fields int) (err error) {
+	m.N, m.Qid, err = decodeStreamRequest(r, caps, fields)
+	return err
+}
+
+func (m *Discard) decode(r *fieldReader, caps *Capabilities, fields int) error {
+	return (*Pull)(m).decode(r, caps, fields)
 }
 
 // decodeStreamRequest reads PULL or DISCARD.

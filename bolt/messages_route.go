@@ -27,11 +27,11 @@ func (*Route) Tag() byte { return TagRoute }
 // Name returns "ROUTE".
 func (*Route) Name() string { return "ROUTE" }
 
-func (m *Route) encode(enc *packstream.Encoder, caps *Capabilities) error {
+func (m *Route) encode(enc *packstream.Encoder, caps *Capabilities, tag byte) error {
 	if m.ImpersonatedUser != "" && !caps.ImpersonatedUser {
 		return &VersionError{Message: "ROUTE", Field: "imp_user", Version: caps.Version, Detail: "impersonation needs 4.4"}
 	}
-	enc.WriteStructHeader(TagRoute, 3)
+	enc.WriteStructHeader(tag, 3)
 	writeStringMap(enc, m.Routing)
 	writeStrings(enc, m.Bookmarks)
 	if !caps.RouteExtra {

@@ -160,11 +160,11 @@ func (*Begin) Tag() byte { return TagBegin }
 // Name returns "BEGIN".
 func (*Begin) Name() string { return "BEGIN" }
 
-func (m *Begin) encode(enc *packstream.Encoder, caps *Capabilities) error {
+func (m *Begin) encode(enc *packstream.Encoder, caps *Capabilities, tag byte) error {
 	if err := m.check("BEGIN", caps); err != nil {
 		return err
 	}
-	enc.WriteStructHeader(TagBegin, 1)
+	enc.WriteStructHeader(tag, 1)
 	d := newDict(enc)
 	for d.pass() {
 		m.entries(&d, caps)
@@ -177,30 +177,4 @@ func (m *Begin) decode(r *fieldReader, caps *Capabilities, fields int) error {
 		return err
 	}
 	return m.decodeExtra(r, caps)
-}
-
-// Commit commits the explicit transaction (3.0+): COMMIT.
-type Commit struct{ fieldless }
-
-// Tag returns TagCommit.
-func (*Commit) Tag() byte { return TagCommit }
-
-// Name returns "COMMIT".
-func (*Commit) Name() string { return "COMMIT" }
-
-func (*Commit) encode(enc *packstream.Encoder, _ *Capabilities) error {
-	return encodeFieldless(enc, TagCommit)
-}
-
-// Rollback rolls the explicit transaction back (3.0+): ROLLBACK.
-type Rollback struct{ fieldless }
-
-// Tag returns TagRollback.
-func (*Rollback) Tag() byte { return TagRollback }
-
-// Name returns "ROLLBACK".
-func (*Rollback) Name() string { return "ROLLBACK" }
-
-func (*Rollback) encode(enc *packstream.Encoder, _ *Capabilities) error {
-	return encodeFieldless(enc, TagRollback)
 }
