@@ -146,8 +146,8 @@ func (m *Hello) decode(r *fieldReader, caps *Capabilities, fields int) error {
 	if err := wantFields(r, fields, 1); err != nil {
 		return err
 	}
-	return eachEntry(r, "extra", func(key []byte) (err error) {
-		switch k := string(key); {
+	return eachExtra(r, caps, &m.NotificationsMinSeverity, &m.NotificationsDisabled, func(k string, key []byte) (err error) {
+		switch {
 		case k == "user_agent":
 			m.UserAgent, err = r.str(k, true)
 		case k == "routing" && caps.RoutingContextInHello:
@@ -156,18 +156,8 @@ func (m *Hello) decode(r *fieldReader, caps *Capabilities, fields int) error {
 			m.PatchBolt, err = r.strings(k, true)
 		case k == "bolt_agent" && caps.BoltAgent:
 			err = m.BoltAgent.decode(r)
-		case k == "notifications_minimum_severity" && caps.NotificationFilters:
-			m.NotificationsMinSeverity, err = r.str(k, true)
-		case k == caps.NotificationsDisabledField && caps.NotificationFilters:
-			m.NotificationsDisabled, err = r.strings(k, true)
 		case !helloKeys[k] && !caps.Logon:
-			var v any
-			if v, err = r.value(k); err == nil {
-				if m.Auth == nil {
-					m.Auth = map[string]any{}
-				}
-				m.Auth[k] = v
-			}
+			err = readExtra(r, &m.Auth, k, k)
 		default:
 			return r.unknownKey("extra", key, caps.Version)
 		}

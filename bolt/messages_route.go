@@ -139,17 +139,9 @@ func decodeRoutingTable(r *fieldReader) (*RoutingTable, error) {
 	if null, err := r.expect("rt", packstream.KindMap, true); err != nil || null {
 		return nil, err
 	}
-	n, err := r.mapHeader("rt")
-	if err != nil {
-		return nil, err
-	}
 	t := &RoutingTable{}
 	var haveTTL, haveServers bool
-	for i := 0; i < n; i++ {
-		key, err := r.key("rt")
-		if err != nil {
-			return nil, err
-		}
+	err := eachEntry(r, "rt", func(key []byte) (err error) {
 		switch string(key) {
 		case "ttl":
 			t.TTL, haveTTL, err = r.integer("rt.ttl", false)
@@ -157,13 +149,14 @@ func decodeRoutingTable(r *fieldReader) (*RoutingTable, error) {
 			_, err = r.optStr("rt.db", &t.Database)
 		case "servers":
 			haveServers = true
-			t.Servers, err = decodeRoutingServers(r)
+			t.Servers, err = listField(r, "rt.servers", false, r.routingServers)
 		default:
 			err = r.skip("rt." + string(key))
 		}
-		if err != nil {
-			return nil, err
-		}
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	if !haveTTL || !haveServers {
 		return nil, r.fail("rt", r.d.Offset(), "routing table without ttl or servers", nil)
@@ -171,42 +164,20 @@ func decodeRoutingTable(r *fieldReader) (*RoutingTable, error) {
 	return t, nil
 }
 
-func decodeRoutingServers(r *fieldReader) ([]RoutingServers, error) {
-	if _, err := r.expect("rt.servers", packstream.KindList, false); err != nil {
-		return nil, err
-	}
-	off := r.d.Offset()
-	n, err := r.d.ReadListHeader()
-	if err != nil {
-		return nil, r.fail("rt.servers", off, "", err)
-	}
-	out := make([]RoutingServers, 0, min(n, r.d.Remaining()))
-	for i := 0; i < n; i++ {
-		entries, err := r.mapHeader("rt.servers entry")
-		if err != nil {
-			return nil, err
+// routingServers reads one entry of a routing table's servers.
+func (r *fieldReader) routingServers(field string, _ bool) (s RoutingServers, err error) {
+	err = eachEntry(r, field, func(key []byte) (err error) {
+		switch string(key) {
+		case "addresses":
+			s.Addresses, err = r.strings("rt.servers.addresses", false)
+		case "role":
+			s.Role, err = r.str("rt.servers.role", false)
+		default:
+			err = r.skip("rt.servers." + string(key))
 		}
-		var s RoutingServers
-		for j := 0; j < entries; j++ {
-			key, err := r.key("rt.servers entry")
-			if err != nil {
-				return nil, err
-			}
-			switch string(key) {
-			case "addresses":
-				s.Addresses, err = r.strings("rt.servers.addresses", false)
-			case "role":
-				s.Role, err = r.str("rt.servers.role", false)
-			default:
-				err = r.skip("rt.servers." + string(key))
-			}
-			if err != nil {
-				return nil, err
-			}
-		}
-		out = append(out, s)
-	}
-	return out, nil
+		return err
+	})
+	return s, err
 }
 
 // RoutingTableFromRecord reads the routing table from the record the

@@ -109,8 +109,8 @@ func (c *TxConfig) entries(d *dictWriter, caps *Capabilities) {
 
 // decodeExtra reads an extra dictionary of BEGIN or RUN.
 func (c *TxConfig) decodeExtra(r *fieldReader, caps *Capabilities) error {
-	return eachEntry(r, "extra", func(key []byte) (err error) {
-		switch k := string(key); {
+	return eachExtra(r, caps, &c.NotificationsMinSeverity, &c.NotificationsDisabled, func(k string, key []byte) (err error) {
+		switch {
 		case k == "bookmarks":
 			c.Bookmarks, err = r.strings(k, true)
 		case k == "tx_timeout":
@@ -125,10 +125,6 @@ func (c *TxConfig) decodeExtra(r *fieldReader, caps *Capabilities) error {
 			c.Database, err = r.str(k, true)
 		case k == "imp_user" && caps.ImpersonatedUser:
 			c.ImpersonatedUser, err = r.str(k, true)
-		case k == "notifications_minimum_severity" && caps.NotificationFilters:
-			c.NotificationsMinSeverity, err = r.str(k, true)
-		case k == caps.NotificationsDisabledField && caps.NotificationFilters:
-			c.NotificationsDisabled, err = r.strings(k, true)
 		default:
 			return r.unknownKey("extra", key, caps.Version)
 		}
