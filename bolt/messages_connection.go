@@ -43,12 +43,6 @@ type BoltAgent struct {
 // IsZero reports whether no field is set.
 func (a BoltAgent) IsZero() bool { return a == BoltAgent{} }
 
-// Tag returns TagHello.
-func (*Hello) Tag() byte { return TagHello }
-
-// Name returns "HELLO".
-func (*Hello) Name() string { return "HELLO" }
-
 // helloKeys are the keys HELLO defines on some version; any other key of a
 // HELLO before 5.1 belongs to the authentication token.
 var helloKeys = map[string]bool{
@@ -121,6 +115,20 @@ func (a *BoltAgent) entries(d *dictWriter) {
 	}
 }
 
+// stringEntries reads the map field whose known keys hold nullable strings,
+// each into its entry of known (named prefix+key in errors); other reads
+// (or refuses) any other key.
+func stringEntries(r *fieldReader, field, prefix string, known map[string]*string, other func(key []byte) error) error {
+	return eachEntry(r, field, func(key []byte) (err error) {
+		dst, ok := known[string(key)]
+		if !ok {
+			return other(key)
+		}
+		*dst, err = r.str(prefix+string(key), true)
+		return err
+	})
+}
+
 // eachEntry reads the header of the map field and calls entry with each
 // key in turn; entry reads (or skips) that key's value. It stops at the
 // first error. The extra dictionaries of HELLO, BEGIN, RUN and ROUTE, the
@@ -169,20 +177,9 @@ func (a *BoltAgent) decode(r *fieldReader) error {
 	if null, err := r.expect("bolt_agent", packstream.KindMap, true); err != nil || null {
 		return err
 	}
-	return eachEntry(r, "bolt_agent", func(key []byte) (err error) {
-		switch string(key) {
-		case "product":
-			a.Product, err = r.str("bolt_agent.product", true)
-		case "platform":
-			a.Platform, err = r.str("bolt_agent.platform", true)
-		case "language":
-			a.Language, err = r.str("bolt_agent.language", true)
-		case "language_details":
-			a.LanguageDetails, err = r.str("bolt_agent.language_details", true)
-		default:
-			err = r.skip("bolt_agent." + string(key))
-		}
-		return err
+	known := map[string]*string{"product": &a.Product, "platform": &a.Platform, "language": &a.Language, "language_details": &a.LanguageDetails}
+	return stringEntries(r, "bolt_agent", "bolt_agent.", known, func(key []byte) error {
+		return r.skip("bolt_agent." + string(key))
 	})
 }
 
@@ -192,12 +189,6 @@ type Logon struct {
 	// "principal": "neo4j", "credentials": "..."}.
 	Auth map[string]any
 }
-
-// Tag returns TagLogon.
-func (*Logon) Tag() byte { return TagLogon }
-
-// Name returns "LOGON".
-func (*Logon) Name() string { return "LOGON" }
 
 func (m *Logon) encode(enc *packstream.Encoder, _ *Capabilities, tag byte) error {
 	enc.WriteStructHeader(tag, 1)
@@ -228,12 +219,6 @@ const (
 	TelemetryImplicitTx   int64 = 2
 	TelemetryExecuteQuery int64 = 3
 )
-
-// Tag returns TagTelemetry.
-func (*Telemetry) Tag() byte { return TagTelemetry }
-
-// Name returns "TELEMETRY".
-func (*Telemetry) Name() string { return "TELEMETRY" }
 
 func (m *Telemetry) encode(enc *packstream.Encoder, _ *Capabilities, tag byte) error {
 	enc.WriteStructHeader(tag, 1)

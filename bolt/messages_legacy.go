@@ -9,12 +9,6 @@ type Init struct {
 	Auth      map[string]any // the authentication token; nil sends {}
 }
 
-// Tag returns TagHello, the tag INIT shares with HELLO.
-func (*Init) Tag() byte { return TagHello }
-
-// Name returns "INIT".
-func (*Init) Name() string { return "INIT" }
-
 func (m *Init) encode(enc *packstream.Encoder, _ *Capabilities, tag byte) error {
 	enc.WriteStructHeader(tag, 2)
 	enc.WriteString(m.UserAgent)

@@ -15,12 +15,6 @@ type Run struct {
 	TxConfig
 }
 
-// Tag returns TagRun.
-func (*Run) Tag() byte { return TagRun }
-
-// Name returns "RUN".
-func (*Run) Name() string { return "RUN" }
-
 func (m *Run) encode(enc *packstream.Encoder, caps *Capabilities, tag byte) error {
 	if err := m.check("RUN", caps); err != nil {
 		return err
@@ -92,18 +86,6 @@ type Pull struct {
 // before. Its fields and their rules are those of Pull: N is how many
 // records to discard, All (-1) the rest.
 type Discard Pull
-
-// Tag returns TagPull.
-func (*Pull) Tag() byte { return TagPull }
-
-// Tag returns TagDiscard.
-func (*Discard) Tag() byte { return TagDiscard }
-
-// Name returns "PULL".
-func (*Pull) Name() string { return "PULL" }
-
-// Name returns "DISCARD".
-func (*Discard) Name() string { return "DISCARD" }
 
 // encode writes PULL, or DISCARD when tag is TagDiscard.
 func (m *Pull) encode(enc *packstream.Encoder, caps *Capabilities, tag byte) error {

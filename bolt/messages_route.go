@@ -21,12 +21,6 @@ type Route struct {
 	ImpersonatedUser string
 }
 
-// Tag returns TagRoute.
-func (*Route) Tag() byte { return TagRoute }
-
-// Name returns "ROUTE".
-func (*Route) Name() string { return "ROUTE" }
-
 func (m *Route) encode(enc *packstream.Encoder, caps *Capabilities, tag byte) error {
 	if m.ImpersonatedUser != "" && !caps.ImpersonatedUser {
 		return &VersionError{Message: "ROUTE", Field: "imp_user", Version: caps.Version, Detail: "impersonation needs 4.4"}
@@ -67,16 +61,9 @@ func (m *Route) decode(r *fieldReader, caps *Capabilities, fields int) error {
 		m.Database, err = r.str("db", true)
 		return err
 	}
-	return eachEntry(r, "extra", func(key []byte) (err error) {
-		switch string(key) {
-		case "db":
-			m.Database, err = r.str("db", true)
-		case "imp_user":
-			m.ImpersonatedUser, err = r.str("imp_user", true)
-		default:
-			return r.unknownKey("extra", key, caps.Version)
-		}
-		return err
+	known := map[string]*string{"db": &m.Database, "imp_user": &m.ImpersonatedUser}
+	return stringEntries(r, "extra", "", known, func(key []byte) error {
+		return r.unknownKey("extra", key, caps.Version)
 	})
 }
 

@@ -150,12 +150,6 @@ type Begin struct {
 	TxConfig
 }
 
-// Tag returns TagBegin.
-func (*Begin) Tag() byte { return TagBegin }
-
-// Name returns "BEGIN".
-func (*Begin) Name() string { return "BEGIN" }
-
 func (m *Begin) encode(enc *packstream.Encoder, caps *Capabilities, tag byte) error {
 	if err := m.check("BEGIN", caps); err != nil {
 		return err
