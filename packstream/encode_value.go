@@ -103,26 +103,9 @@ func (e *Encoder) writeValue(v any, depth int) error {
 	case []byte:
 		e.WriteBytes(x)
 	case []any:
-		if depth >= MaxDepth {
-			return tooDeep(v)
-		}
-		e.WriteListHeader(len(x))
-		for i, item := range x {
-			if err := e.writeValue(item, depth+1); err != nil {
-				return atIndex(err, i)
-			}
-		}
+		return writeList(e, x, depth)
 	case map[string]any:
-		if depth >= MaxDepth {
-			return tooDeep(v)
-		}
-		e.WriteMapHeader(len(x))
-		for k, item := range x {
-			e.WriteString(k)
-			if err := e.writeValue(item, depth+1); err != nil {
-				return atKey(err, k)
-			}
-		}
+		return e.writeMap(x, depth)
 	case []string:
 		e.WriteListHeader(len(x))
 		for _, s := range x {
@@ -144,15 +127,7 @@ func (e *Encoder) writeValue(v any, depth int) error {
 			e.WriteFloat(f)
 		}
 	case []map[string]any:
-		if depth >= MaxDepth {
-			return tooDeep(v)
-		}
-		e.WriteListHeader(len(x))
-		for i, m := range x {
-			if err := e.writeValue(m, depth+1); err != nil {
-				return atIndex(err, i)
-			}
-		}
+		return writeList(e, x, depth)
 	case map[string]string:
 		e.WriteMapHeader(len(x))
 		for k, s := range x {
@@ -165,6 +140,20 @@ func (e *Encoder) writeValue(v any, depth int) error {
 		e.writeDuration(durationFromGo(x))
 	default:
 		return e.writeOther(v, depth)
+	}
+	return nil
+}
+
+// writeList writes a list of values at depth.
+func writeList[T any](e *Encoder, list []T, depth int) error {
+	if depth >= MaxDepth {
+		return tooDeep(list)
+	}
+	e.WriteListHeader(len(list))
+	for i, item := range list {
+		if err := e.writeValue(item, depth+1); err != nil {
+			return atIndex(err, i)
+		}
 	}
 	return nil
 }
