@@ -132,11 +132,11 @@ func (d *Decoder) readStringList(depth int) ([]string, error) {
 		return nil, err
 	}
 	for i := 0; i < n; i++ {
-		s, err := d.readName()
+		s, err := d.stringView()
 		if err != nil {
 			return nil, err
 		}
-		list = append(list, s)
+		list = append(list, d.name(s))
 	}
 	return list, nil
 }
@@ -176,9 +176,11 @@ func (d *Decoder) readRelationship(start, fields, depth int, bound bool) (r Rela
 			return r, err
 		}
 	}
-	if r.Type, err = d.readName(); err != nil {
+	typ, err := d.stringView()
+	if err != nil {
 		return r, err
 	}
+	r.Type = d.name(typ)
 	if r.Props, err = d.readMap(depth); err != nil {
 		return r, err
 	}

@@ -147,7 +147,7 @@ func (d *Decoder) readMap(depth int) (map[string]any, error) {
 	}
 	m := make(map[string]any, d.capacity(n, 2))
 	for i := 0; i < n; i++ {
-		key, err := d.readName()
+		key, err := d.stringView()
 		if err != nil {
 			d.off = start
 			return nil, err
@@ -157,7 +157,7 @@ func (d *Decoder) readMap(depth int) (map[string]any, error) {
 			d.off = start
 			return nil, err
 		}
-		m[key] = v
+		m[d.name(key)] = v
 	}
 	return m, nil
 }

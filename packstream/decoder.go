@@ -46,16 +46,6 @@ const (
 	maxNames   = 1024
 )
 
-// readName reads a string that names something (a map key, a label, a
-// relationship type), shared with earlier equal names.
-func (d *Decoder) readName() (string, error) {
-	b, err := d.stringView()
-	if err != nil {
-		return "", err
-	}
-	return d.name(b), nil
-}
-
 // name returns b as a string, shared with earlier equal names. b must be
 // valid UTF-8 (stringView checks it).
 func (d *Decoder) name(b []byte) string {
