@@ -196,12 +196,7 @@ func (m *Logon) encode(enc *packstream.Encoder, _ *Capabilities, tag byte) error
 }
 
 func (m *Logon) decode(r *fieldReader, _ *Capabilities, fields int) error {
-	if err := wantFields(r, fields, 1); err != nil {
-		return err
-	}
-	var err error
-	m.Auth, err = r.anyMap("auth", false)
-	return err
+	return then(wantFields(r, fields, 1), &m.Auth, r.anyMap, "auth", false)
 }
 
 // Telemetry reports which driver API ran the next work (5.4+):

@@ -16,13 +16,7 @@ func (m *Init) encode(enc *packstream.Encoder, _ *Capabilities, tag byte) error 
 }
 
 func (m *Init) decode(r *fieldReader, _ *Capabilities, fields int) error {
-	if err := wantFields(r, fields, 2); err != nil {
-		return err
-	}
-	var err error
-	if m.UserAgent, err = r.str("user_agent", false); err != nil {
-		return err
-	}
-	m.Auth, err = r.anyMap("auth_token", false)
-	return err
+	err := wantFields(r, fields, 2)
+	err = then(err, &m.UserAgent, r.str, "user_agent", false)
+	return then(err, &m.Auth, r.anyMap, "auth_token", false)
 }

@@ -45,18 +45,11 @@ func (m *Run) decode(r *fieldReader, caps *Capabilities, fields int) error {
 	if !caps.ExplicitTransactions {
 		want = 2
 	}
-	if err := wantFields(r, fields, want); err != nil {
+	err := wantFields(r, fields, want)
+	err = then(err, &m.Query, r.str, "query", false)
+	err = then(err, &m.Params, r.anyMap, "parameters", false)
+	if err != nil || want == 2 {
 		return err
-	}
-	var err error
-	if m.Query, err = r.str("query", false); err != nil {
-		return err
-	}
-	if m.Params, err = r.anyMap("parameters", false); err != nil {
-		return err
-	}
-	if want == 2 {
-		return nil
 	}
 	return m.decodeExtra(r, caps)
 }

@@ -52,6 +52,17 @@ func (r *fieldReader) expect(field string, want packstream.Kind, nullable bool) 
 	return false, nil
 }
 
+// then reads the next field of a message into *dst with read, unless err
+// (an earlier failure) is set; it returns the first error. A decoder
+// chains its fields through it and checks the error once.
+func then[T any](err error, dst *T, read func(field string, nullable bool) (T, error), field string, nullable bool) error {
+	if err != nil {
+		return err
+	}
+	*dst, err = read(field, nullable)
+	return err
+}
+
 // readField reads a field of kind want with read; present is false for an
 // accepted null.
 func readField[T any](r *fieldReader, field string, want packstream.Kind, nullable bool, read func(*packstream.Decoder) (T, error)) (v T, present bool, err error) {

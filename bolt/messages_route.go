@@ -47,19 +47,11 @@ func (m *Route) encode(enc *packstream.Encoder, caps *Capabilities, tag byte) er
 }
 
 func (m *Route) decode(r *fieldReader, caps *Capabilities, fields int) error {
-	if err := wantFields(r, fields, 3); err != nil {
-		return err
-	}
-	var err error
-	if m.Routing, err = r.stringMap("routing", false); err != nil {
-		return err
-	}
-	if m.Bookmarks, err = r.strings("bookmarks", true); err != nil {
-		return err
-	}
-	if !caps.RouteExtra {
-		m.Database, err = r.str("db", true)
-		return err
+	err := wantFields(r, fields, 3)
+	err = then(err, &m.Routing, r.stringMap, "routing", false)
+	err = then(err, &m.Bookmarks, r.strings, "bookmarks", true)
+	if !caps.RouteExtra || err != nil {
+		return then(err, &m.Database, r.str, "db", true)
 	}
 	known := map[string]*string{"db": &m.Database, "imp_user": &m.ImpersonatedUser}
 	return stringEntries(r, "extra", "", known, func(key []byte) error {
