@@ -108,15 +108,6 @@ func (c *Capabilities) Dialect(utcPatched bool) packstream.Dialect {
 	}
 }
 
-// Routing procedures of the versions without ROUTE.
-const (
-	// routingProcedure3 is the routing procedure of Bolt 3 (Neo4j 3.5).
-	routingProcedure3 = "CALL dbms.cluster.routing.getRoutingTable($context)"
-	// routingProcedure4 is the routing procedure of Bolt 4.0-4.2, run in
-	// the system database; $database may be null for the default one.
-	routingProcedure4 = "CALL dbms.routing.getRoutingTable($context, $database)"
-)
-
 // Legacy versions, described for their message shapes but never offered.
 var (
 	v1_0 = Version{1, 0}
@@ -138,6 +129,15 @@ func buildCapabilityTable() []*Capabilities {
 	}
 	return table
 }
+
+// Routing procedures of the versions without ROUTE.
+const (
+	// routingProcedure3 is the routing procedure of Bolt 3 (Neo4j 3.5).
+	routingProcedure3 = "CALL dbms.cluster.routing.getRoutingTable($context)"
+	// routingProcedure4 is the routing procedure of Bolt 4.0-4.2, run in
+	// the system database; $database may be null for the default one.
+	routingProcedure4 = "CALL dbms.routing.getRoutingTable($context, $database)"
+)
 
 // capabilitiesOf describes version v. Every capability names the version
 // that brought it, so "added in" is stated exactly once.
