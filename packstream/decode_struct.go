@@ -37,6 +37,9 @@ func (d *Decoder) readStruct(depth int) (any, error) {
 
 // hydrate reads the fields of a structure whose header at start was read.
 func (d *Decoder) hydrate(start int, tag byte, fields, depth int) (any, error) {
+	if read := scalarStructs[tag]; read != nil {
+		return read(d, start, tag, fields)
+	}
 	switch tag {
 	case tagNode:
 		n, err := d.readNode(start, fields, depth)
@@ -54,28 +57,38 @@ func (d *Decoder) hydrate(start int, tag byte, fields, depth int) (any, error) {
 		return nil, d.errAt(start, ErrInvalidValue, "UnboundRelationship outside a Path")
 	case tagPath:
 		return d.readPath(start, fields, depth)
-	case tagDate:
-		return d.readDate(start, fields)
-	case tagTime:
-		return d.readTime(start, fields)
-	case tagLocalTime:
-		return d.readLocalTime(start, fields)
-	case tagLocalDateTime:
-		return d.readLocalDateTime(start, fields)
-	case tagDateTime, tagDateTimeZoneID, tagLegacyDateTime, tagLegacyDateTimeZoneID:
-		return d.readDateTime(start, tag, fields)
-	case tagDuration:
-		return d.readDuration(start, fields)
-	case tagPoint2D:
-		return d.readPoint2D(start, fields)
-	case tagPoint3D:
-		return d.readPoint3D(start, fields)
-	case tagVector:
-		return d.readVector(start, fields)
 	case tagUnsupportedType:
 		return d.readUnsupportedType(start, fields, depth)
 	}
 	return nil, d.errAt(start, ErrUnknownStructure, "tag "+markerHex(tag))
+}
+
+// structReader reads the fields of a structure with tag whose header at
+// start announced fields.
+type structReader func(d *Decoder, start int, tag byte, fields int) (any, error)
+
+// scalarStructs reads, by tag, the structures that hold no other values:
+// the temporal and spatial types and Vector.
+var scalarStructs = [256]structReader{
+	tagDate:                 scalar((*Decoder).readDate),
+	tagTime:                 scalar((*Decoder).readTime),
+	tagLocalTime:            scalar((*Decoder).readLocalTime),
+	tagLocalDateTime:        scalar((*Decoder).readLocalDateTime),
+	tagDateTime:             (*Decoder).readDateTime,
+	tagDateTimeZoneID:       (*Decoder).readDateTime,
+	tagLegacyDateTime:       (*Decoder).readDateTime,
+	tagLegacyDateTimeZoneID: (*Decoder).readDateTime,
+	tagDuration:             scalar((*Decoder).readDuration),
+	tagPoint2D:              scalar((*Decoder).readPoint2D),
+	tagPoint3D:              scalar((*Decoder).readPoint3D),
+	tagVector:               scalar((*Decoder).readVector),
+}
+
+// scalar adapts the reader of a structure that does not depend on its tag.
+func scalar[T any](read func(d *Decoder, start, fields int) (T, error)) structReader {
+	return func(d *Decoder, start int, _ byte, fields int) (any, error) {
+		return read(d, start, fields)
+	}
 }
 
 func (d *Decoder) checkFields(start int, name string, got, want int) error {
@@ -368,11 +381,17 @@ func clockIn(nanos int64, loc *time.Location) time.Time {
 	return time.Date(1970, 1, 1, int(secs/3600), int(secs/60%60), int(secs%60), int(nanos%ns), loc)
 }
 
-func (d *Decoder) readTime(start, fields int) (Time, error) {
-	if err := d.checkFields(start, "Time", fields, 2); err != nil {
-		return Time{}, err
+// readNanosOfDay checks the field count of a Time or LocalTime (name) and
+// reads its first field, the nanoseconds of the day.
+func (d *Decoder) readNanosOfDay(start int, name string, fields, want int) (int64, error) {
+	if err := d.checkFields(start, name, fields, want); err != nil {
+		return 0, err
 	}
-	nanos, err := d.readIntIn(0, nanosPerDay-1, "nanoseconds of the day")
+	return d.readIntIn(0, nanosPerDay-1, "nanoseconds of the day")
+}
+
+func (d *Decoder) readTime(start, fields int) (Time, error) {
+	nanos, err := d.readNanosOfDay(start, "Time", fields, 2)
 	if err != nil {
 		return Time{}, err
 	}
@@ -384,10 +403,7 @@ func (d *Decoder) readTime(start, fields int) (Time, error) {
 }
 
 func (d *Decoder) readLocalTime(start, fields int) (LocalTime, error) {
-	if err := d.checkFields(start, "LocalTime", fields, 1); err != nil {
-		return LocalTime{}, err
-	}
-	nanos, err := d.readIntIn(0, nanosPerDay-1, "nanoseconds of the day")
+	nanos, err := d.readNanosOfDay(start, "LocalTime", fields, 1)
 	if err != nil {
 		return LocalTime{}, err
 	}
