@@ -218,9 +218,14 @@ func (e *Encoder) writeDuration(d Duration) {
 	e.WriteInt(int64(d.Nanos))
 }
 
-// writeVector writes a Vector structure: the element type as a one-byte
-// Bytes value, then the elements big-endian as another.
-func writeVector[T VectorElement](e *Encoder, v Vector[T]) error {
+// vectorWriter is implemented by every Vector[T].
+type vectorWriter interface {
+	writeTo(e *Encoder) error
+}
+
+// writeTo writes a Vector structure: the element type as a one-byte Bytes
+// value, then the elements big-endian as another.
+func (v Vector[T]) writeTo(e *Encoder) error {
 	if !e.Dialect.Vectors {
 		return notInDialect(v, "Vector needs Bolt 6.0")
 	}

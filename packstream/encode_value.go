@@ -2,6 +2,7 @@ package packstream
 
 import (
 	"math"
+	"reflect"
 	"strconv"
 	"time"
 )
@@ -78,18 +79,10 @@ func (e *Encoder) writeValue(v any, depth int) error {
 		e.WriteInt(int64(x))
 	case int64:
 		e.WriteInt(x)
-	case int32:
-		e.WriteInt(int64(x))
-	case int16:
-		e.WriteInt(int64(x))
-	case int8:
-		e.WriteInt(int64(x))
-	case uint8:
-		e.WriteInt(int64(x))
-	case uint16:
-		e.WriteInt(int64(x))
-	case uint32:
-		e.WriteInt(int64(x))
+	case int32, int16, int8:
+		e.WriteInt(reflect.ValueOf(x).Int())
+	case uint32, uint16, uint8:
+		e.WriteInt(int64(reflect.ValueOf(x).Uint()))
 	case uint:
 		return e.writeUint(uint64(x), v)
 	case uint64:
@@ -195,18 +188,8 @@ func (e *Encoder) writeOther(v any, depth int) error {
 		e.WriteUUID(x)
 	case UnsupportedType:
 		return e.writeUnsupportedType(x)
-	case Vector[int8]:
-		return writeVector(e, x)
-	case Vector[int16]:
-		return writeVector(e, x)
-	case Vector[int32]:
-		return writeVector(e, x)
-	case Vector[int64]:
-		return writeVector(e, x)
-	case Vector[float32]:
-		return writeVector(e, x)
-	case Vector[float64]:
-		return writeVector(e, x)
+	case vectorWriter:
+		return x.writeTo(e)
 	case InvalidValue:
 		return &EncodeError{Type: typeOf(v), Value: v, Err: ErrInvalidValue, Detail: "an InvalidValue cannot be sent"}
 	default:
