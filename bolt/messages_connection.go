@@ -154,7 +154,7 @@ func (m *Hello) decode(r *fieldReader, caps *Capabilities, fields int) error {
 	if err := wantFields(r, fields, 1); err != nil {
 		return err
 	}
-	return eachExtra(r, caps, &m.NotificationsMinSeverity, &m.NotificationsDisabled, func(k string, key []byte) (err error) {
+	return eachExtra(r, caps, &m.NotificationsMinSeverity, &m.NotificationsDisabled, func(k string) (err error) {
 		switch {
 		case k == "user_agent":
 			m.UserAgent, err = r.str(k, true)
@@ -167,7 +167,7 @@ func (m *Hello) decode(r *fieldReader, caps *Capabilities, fields int) error {
 		case !helloKeys[k] && !caps.Logon:
 			err = readExtra(r, &m.Auth, k, k)
 		default:
-			return r.unknownKey("extra", key, caps.Version)
+			return r.unknownKey("extra", k, caps.Version)
 		}
 		return err
 	})

@@ -29,7 +29,7 @@ func writeNotifications(d *dictWriter, caps *Capabilities, minSeverity string, d
 // eachExtra reads the extra dictionary of HELLO, BEGIN or RUN: the
 // notification filters of caps' version into minSeverity and disabled,
 // every other key k with entry.
-func eachExtra(r *fieldReader, caps *Capabilities, minSeverity *string, disabled *[]string, entry func(k string, key []byte) error) error {
+func eachExtra(r *fieldReader, caps *Capabilities, minSeverity *string, disabled *[]string, entry func(k string) error) error {
 	return eachEntry(r, "extra", func(key []byte) (err error) {
 		k := string(key)
 		switch {
@@ -41,6 +41,6 @@ func eachExtra(r *fieldReader, caps *Capabilities, minSeverity *string, disabled
 			*disabled, err = r.strings(k, true)
 			return err
 		}
-		return entry(k, key)
+		return entry(k)
 	})
 }

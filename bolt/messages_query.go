@@ -117,55 +117,44 @@ func (m *Pull) encode(enc *packstream.Encoder, caps *Capabilities, tag byte) err
 	return nil
 }
 
+// decode reads PULL, or DISCARD (whose fields are the same).
+func (m *Pull) decode(r *fieldReader, caps *Capabilities, fields int) error {
+	if !caps.PullN {
+		m.N, m.Qid = All, LastQuery
+		return wantFields(r, fields, 0)
+	}
+	if err := wantFields(r, fields, 1); err != nil {
+		return err
+	}
+	m.Qid = LastQuery
+	haveN := false
+	err := eachEntry(r, "extra", func(key []byte) (err error) {
+		switch string(key) {
+		case "n":
+			m.N, haveN, err = r.integer("n", false)
+		case "qid":
+			var present bool
+			if m.Qid, present, err = r.integer("qid", true); err == nil && !present {
+				m.Qid = LastQuery
+			}
+		default:
+			return r.unknownKey("extra", string(key), caps.Version)
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if !haveN {
+		return r.fail("n", r.d.Offset(), "missing (it has no default)", nil)
+	}
+	return nil
+}
+
 func (m *Discard) encode(enc *packstream.Encoder, caps *Capabilities, tag byte) error {
 	return (*Pull)(m).encode(enc, caps, tag)
 }
 
-func (m *Pull) decode(r *fieldReader, caps *Capabilities, fields int) (err error) {
-	m.N, m.Qid, err = decodeStreamRequest(r, caps, fields)
-	return err
-}
-
 func (m *Discard) decode(r *fieldReader, caps *Capabilities, fields int) error {
 	return (*Pull)(m).decode(r, caps, fields)
-}
-
-// decodeStreamRequest reads PULL or DISCARD.
-func decodeStreamRequest(r *fieldReader, caps *Capabilities, fields int) (n, qid int64, err error) {
-	if !caps.PullN {
-		return All, LastQuery, wantFields(r, fields, 0)
-	}
-	if err := wantFields(r, fields, 1); err != nil {
-		return 0, 0, err
-	}
-	entries, err := r.mapHeader("extra")
-	if err != nil {
-		return 0, 0, err
-	}
-	qid = LastQuery
-	haveN := false
-	for i := 0; i < entries; i++ {
-		key, err := r.key("extra")
-		if err != nil {
-			return 0, 0, err
-		}
-		switch string(key) {
-		case "n":
-			n, haveN, err = r.integer("n", false)
-		case "qid":
-			var present bool
-			if qid, present, err = r.integer("qid", true); err == nil && !present {
-				qid = LastQuery
-			}
-		default:
-			return 0, 0, r.unknownKey("extra", key, caps.Version)
-		}
-		if err != nil {
-			return 0, 0, err
-		}
-	}
-	if !haveN {
-		return 0, 0, r.fail("n", r.d.Offset(), "missing (it has no default)", nil)
-	}
-	return n, qid, nil
 }

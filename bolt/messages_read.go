@@ -211,6 +211,6 @@ func (r *fieldReader) end() error {
 }
 
 // unknownKey reports a dictionary key the message cannot carry.
-func (r *fieldReader) unknownKey(field string, key []byte, v Version) error {
-	return r.fail(field, r.d.Offset(), "key "+strconv.Quote(string(key))+" is not part of protocol version "+v.String(), nil)
+func (r *fieldReader) unknownKey(field, key string, v Version) error {
+	return r.fail(field, r.d.Offset(), "key "+strconv.Quote(key)+" is not part of protocol version "+v.String(), nil)
 }

@@ -55,7 +55,7 @@ func (m *Route) decode(r *fieldReader, caps *Capabilities, fields int) error {
 	}
 	known := map[string]*string{"db": &m.Database, "imp_user": &m.ImpersonatedUser}
 	return stringEntries(r, "extra", "", known, func(key []byte) error {
-		return r.unknownKey("extra", key, caps.Version)
+		return r.unknownKey("extra", string(key), caps.Version)
 	})
 }
 

@@ -109,7 +109,7 @@ func (c *TxConfig) entries(d *dictWriter, caps *Capabilities) {
 
 // decodeExtra reads an extra dictionary of BEGIN or RUN.
 func (c *TxConfig) decodeExtra(r *fieldReader, caps *Capabilities) error {
-	return eachExtra(r, caps, &c.NotificationsMinSeverity, &c.NotificationsDisabled, func(k string, key []byte) (err error) {
+	return eachExtra(r, caps, &c.NotificationsMinSeverity, &c.NotificationsDisabled, func(k string) (err error) {
 		switch {
 		case k == "bookmarks":
 			c.Bookmarks, err = r.strings(k, true)
@@ -126,7 +126,7 @@ func (c *TxConfig) decodeExtra(r *fieldReader, caps *Capabilities) error {
 		case k == "imp_user" && caps.ImpersonatedUser:
 			c.ImpersonatedUser, err = r.str(k, true)
 		default:
-			return r.unknownKey("extra", key, caps.Version)
+			return r.unknownKey("extra", k, caps.Version)
 		}
 		return err
 	})

@@ -246,7 +246,7 @@ func (d *Decoder) skipPayload(at, head, n int) error {
 }
 
 // skipHeader moves past the sized header of a list or map at at, adding
-// perEntry values a entry to pending.
+// perEntry values for each of its entries to pending.
 func (d *Decoder) skipHeader(at, width int, what string, perEntry int, pending *int) error {
 	n, data, err := d.readSize(at, width, what)
 	if err != nil {
