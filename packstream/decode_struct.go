@@ -37,9 +37,6 @@ func (d *Decoder) readStruct(depth int) (any, error) {
 
 // hydrate reads the fields of a structure whose header at start was read.
 func (d *Decoder) hydrate(start int, tag byte, fields, depth int) (any, error) {
-	if read := scalarStructs[tag]; read != nil {
-		return read(d, start, tag, fields)
-	}
 	switch tag {
 	case tagNode:
 		n, err := d.readNode(start, fields, depth)
@@ -59,6 +56,9 @@ func (d *Decoder) hydrate(start int, tag byte, fields, depth int) (any, error) {
 		return d.readPath(start, fields, depth)
 	case tagUnsupportedType:
 		return d.readUnsupportedType(start, fields, depth)
+	}
+	if read := scalarStructs[tag]; read != nil {
+		return read(d, start, tag, fields)
 	}
 	return nil, d.errAt(start, ErrUnknownStructure, "tag "+markerHex(tag))
 }
@@ -140,10 +140,11 @@ func (d *Decoder) readElementID(id int64) (string, error) {
 }
 
 func (d *Decoder) readStringList(depth int) ([]string, error) {
-	_, n, list, err := listOf(d, depth, &d.slabs.strs, slabScalar)
+	n, err := d.listHeader(depth)
 	if err != nil {
 		return nil, err
 	}
+	list := carve(&d.slabs.strs, d.capacity(n, 1), slabScalar, d.Slabs)
 	for i := 0; i < n; i++ {
 		s, err := d.stringView()
 		if err != nil {
@@ -268,10 +269,7 @@ func (d *Decoder) readUnbound(start, fields, depth int) (Relationship, error) {
 // readGraphList reads a list of the structures with tag that a Path at
 // depth holds, each with read.
 func readGraphList[T any](d *Decoder, depth int, tag byte, name string, read func(d *Decoder, start, fields, depth int) (T, error)) ([]T, error) {
-	if err := d.enter(d.off, depth); err != nil {
-		return nil, err
-	}
-	n, err := d.ReadListHeader()
+	n, err := d.listHeader(depth)
 	if err != nil {
 		return nil, err
 	}

@@ -98,33 +98,26 @@ func (d *Decoder) capacity(n, perEntry int) int {
 	return n
 }
 
-// enter checks the nesting limit for a container at start.
+// enter checks the nesting limit for a container at start. It is small
+// enough to be inlined; tooDeep builds the error.
 func (d *Decoder) enter(start, depth int) error {
 	if depth >= MaxDepth {
-		return d.errAt(start, ErrTooDeep, "more than "+strconv.Itoa(MaxDepth)+" nested lists, maps or structures")
+		return d.tooDeep(start)
 	}
 	return nil
 }
 
-// listOf reads the header of a list at depth and returns where the list
-// starts, how many entries it has and an empty slice for them, carved from
-// *free, the free part of a slab chunk of size elements.
-func listOf[T any](d *Decoder, depth int, free *[]T, size int) (start, n int, list []T, err error) {
-	start = d.off
-	if err = d.enter(start, depth); err != nil {
-		return start, 0, nil, err
-	}
-	if n, err = d.ReadListHeader(); err != nil {
-		return start, 0, nil, err
-	}
-	return start, n, carve(free, d.capacity(n, 1), size, d.Slabs), nil
+func (d *Decoder) tooDeep(start int) error {
+	return d.errAt(start, ErrTooDeep, "more than "+strconv.Itoa(MaxDepth)+" nested lists, maps or structures")
 }
 
 func (d *Decoder) readList(depth int) ([]any, error) {
-	start, n, list, err := listOf(d, depth, &d.slabs.anys, slabAnys)
+	start := d.off
+	n, err := d.listHeader(depth)
 	if err != nil {
 		return nil, err
 	}
+	list := carve(&d.slabs.anys, d.capacity(n, 1), slabAnys, d.Slabs)
 	for i := 0; i < n; i++ {
 		v, err := d.readValue(depth + 1)
 		if err != nil {
@@ -138,10 +131,7 @@ func (d *Decoder) readList(depth int) ([]any, error) {
 
 func (d *Decoder) readMap(depth int) (map[string]any, error) {
 	start := d.off
-	if err := d.enter(start, depth); err != nil {
-		return nil, err
-	}
-	n, err := d.ReadMapHeader()
+	n, err := d.mapHeader(depth)
 	if err != nil {
 		return nil, err
 	}
