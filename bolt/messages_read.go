@@ -142,10 +142,19 @@ func (r *fieldReader) anyMap(field string, nullable bool) (map[string]any, error
 	return m, err
 }
 
-// anyList reads a list of values; null gives nil when nullable.
+// anyList reads a list of values; null gives nil when nullable. It reads
+// the fields of every RECORD, so it calls the decoder directly rather than
+// through readField.
 func (r *fieldReader) anyList(field string, nullable bool) ([]any, error) {
-	l, _, err := readField(r, field, packstream.KindList, nullable, (*packstream.Decoder).ReadList)
-	return l, err
+	if null, err := r.expect(field, packstream.KindList, nullable); err != nil || null {
+		return nil, err
+	}
+	off := r.d.Offset()
+	l, err := r.d.ReadList()
+	if err != nil {
+		return nil, r.fail(field, off, "", err)
+	}
+	return l, nil
 }
 
 // mapList reads a list of maps (notifications, statuses); null gives nil.
