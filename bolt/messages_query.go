@@ -76,9 +76,14 @@ type Pull struct {
 }
 
 // Discard throws records away: DISCARD {n, qid} from 4.0 on, DISCARD_ALL
-// before. Its fields and their rules are those of Pull: N is how many
-// records to discard, All (-1) the rest.
-type Discard Pull
+// before. The rules for N and Qid are those of Pull.
+type Discard struct {
+	// N is how many records to discard; All (-1) discards the rest.
+	N int64
+	// Qid names the query inside an explicit transaction; LastQuery (-1),
+	// the most recent one, is not sent.
+	Qid int64
+}
 
 // encode writes PULL, or DISCARD when tag is TagDiscard.
 func (m *Pull) encode(enc *packstream.Encoder, caps *Capabilities, tag byte) error {
@@ -151,6 +156,8 @@ func (m *Pull) decode(r *fieldReader, caps *Capabilities, fields int) error {
 	return nil
 }
 
+// encode writes DISCARD as a Pull with its own tag: the two messages have
+// the same fields (and decode likewise).
 func (m *Discard) encode(enc *packstream.Encoder, caps *Capabilities, tag byte) error {
 	return (*Pull)(m).encode(enc, caps, tag)
 }
