@@ -139,12 +139,7 @@ func (d *Driver) checkOpen() error {
 	if d == nil {
 		return usageErrorOf(ErrDriverClosed, "boltrx: the driver is nil: create one with boltrx.NewDriver")
 	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if d.closed {
-		return usageErrorOf(ErrDriverClosed, "boltrx: the driver is closed: create a new one with boltrx.NewDriver")
-	}
-	return nil
+	return errIfClosed(&d.mu, &d.closed, ErrDriverClosed, "boltrx: the driver is closed: create a new one with boltrx.NewDriver")
 }
 
 // pool returns the pool of a server address, starting its actor under

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/boltrx/boltrx/bolt"
 	"github.com/boltrx/boltrx/internal/retry"
@@ -307,22 +308,14 @@ func (e *ConnectivityError) Error() string {
 // Unwrap returns the underlying error.
 func (e *ConnectivityError) Unwrap() error { return e.Inner }
 
-// commitOutcomeUnknownError is the Inner of a ConnectivityError when the
-// connection broke after COMMIT was sent: the transaction may or may not
-// have committed, so it must not be retried.
-type commitOutcomeUnknownError struct {
-	err error
-}
-
-func (e *commitOutcomeUnknownError) Error() string {
-	return "connection lost during COMMIT; the transaction may or may not have been committed: " + errorText(e.err)
-}
-
-func (e *commitOutcomeUnknownError) Unwrap() error { return e.err }
+// errCommitOutcomeUnknown is wrapped by the Inner of a ConnectivityError
+// when the connection broke after COMMIT was sent: the transaction may or
+// may not have committed, so it must not be retried.
+var errCommitOutcomeUnknown = errors.New("connection lost during COMMIT; the transaction may or may not have been committed")
 
 // newCommitOutcomeUnknownError wraps a connection failure during COMMIT.
 func newCommitOutcomeUnknownError(err error) *ConnectivityError {
-	return &ConnectivityError{Inner: &commitOutcomeUnknownError{err: err}}
+	return &ConnectivityError{Inner: fmt.Errorf("%w: %w", errCommitOutcomeUnknown, err)}
 }
 
 // ErrUsage matches every *UsageError with errors.Is.
@@ -377,6 +370,17 @@ func usageErrorf(format string, args ...any) *UsageError {
 // usageErrorOf returns a UsageError that matches kind (ErrDriverClosed, ...).
 func usageErrorOf(kind error, format string, args ...any) *UsageError {
 	return &UsageError{Message: fmt.Sprintf(format, args...), kind: kind}
+}
+
+// errIfClosed returns a UsageError of kind with msg when *closed, read
+// under mu, and nil otherwise.
+func errIfClosed(mu *sync.Mutex, closed *bool, kind error, msg string) error {
+	mu.Lock()
+	defer mu.Unlock()
+	if *closed {
+		return usageErrorOf(kind, "%s", msg)
+	}
+	return nil
 }
 
 // wrapUsageError returns a UsageError caused by err; the message gets
@@ -460,49 +464,36 @@ var ErrMaxRetryTimeExceeded = retry.ErrMaxRetryTimeExceeded
 // a *TransactionExecutionLimit, usage errors and errors that did not come
 // from the driver, is not retryable.
 func IsRetryable(err error) bool {
-	if err == nil {
+	if err == nil || IsTransactionExecutionLimit(err) {
 		return false
 	}
-	var limit *TransactionExecutionLimit
-	if errors.As(err, &limit) {
-		return false
+	if connErr, ok := errors.AsType[*ConnectivityError](err); ok {
+		return !errors.Is(connErr.Inner, errCommitOutcomeUnknown)
 	}
-	var connErr *ConnectivityError
-	if errors.As(err, &connErr) {
-		var unknown *commitOutcomeUnknownError
-		return !errors.As(connErr.Inner, &unknown)
-	}
-	var serverErr *Neo4jError
-	if errors.As(err, &serverErr) {
+	if serverErr, ok := errors.AsType[*Neo4jError](err); ok {
 		return serverErr.isRetryable()
 	}
 	return false
 }
 
-// IsNeo4jError reports whether err is or wraps a *Neo4jError.
-func IsNeo4jError(err error) bool {
-	var target *Neo4jError
-	return errors.As(err, &target)
+// isA reports whether err is or wraps an E.
+func isA[E error](err error) bool {
+	_, ok := errors.AsType[E](err)
+	return ok
 }
+
+// IsNeo4jError reports whether err is or wraps a *Neo4jError.
+func IsNeo4jError(err error) bool { return isA[*Neo4jError](err) }
 
 // IsUsageError reports whether err is or wraps a *UsageError.
-func IsUsageError(err error) bool {
-	var target *UsageError
-	return errors.As(err, &target)
-}
+func IsUsageError(err error) bool { return isA[*UsageError](err) }
 
 // IsConnectivityError reports whether err is or wraps a *ConnectivityError.
-func IsConnectivityError(err error) bool {
-	var target *ConnectivityError
-	return errors.As(err, &target)
-}
+func IsConnectivityError(err error) bool { return isA[*ConnectivityError](err) }
 
 // IsTransactionExecutionLimit reports whether err is or wraps a
 // *TransactionExecutionLimit.
-func IsTransactionExecutionLimit(err error) bool {
-	var target *TransactionExecutionLimit
-	return errors.As(err, &target)
-}
+func IsTransactionExecutionLimit(err error) bool { return isA[*TransactionExecutionLimit](err) }
 
 // serverCode returns the Neo4j code of the server failure in err, or "".
 func serverCode(err error) string {
@@ -550,15 +541,10 @@ func isAuthorizationExpired(err error) bool {
 // security failures (the server may have dropped the session's
 // authentication; the Neo4j drivers close the connection too).
 func isFatal(err error) bool {
-	if err == nil {
+	if err == nil || IsUsageError(err) {
 		return false
 	}
-	var usage *UsageError
-	if errors.As(err, &usage) {
-		return false
-	}
-	var serverErr *Neo4jError
-	if errors.As(err, &serverErr) {
+	if serverErr, ok := errors.AsType[*Neo4jError](err); ok {
 		return serverErr.HasSecurityCode()
 	}
 	return true

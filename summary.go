@@ -429,33 +429,61 @@ func (c counters) ContainsSystemUpdates() bool {
 	return c.systemUpdates > 0
 }
 
-// plan is one node of an EXPLAIN plan.
-type plan struct {
+// planNode holds what the nodes of plans and profiles share.
+type planNode struct {
 	operator    string
 	arguments   map[string]any
 	identifiers []string
-	children    []Plan
 }
 
-func planFrom(m map[string]any) *plan {
-	p := &plan{}
-	p.operator, p.arguments, p.identifiers = planBasics(m)
-	for _, child := range childMaps(m) {
-		p.children = append(p.children, planFrom(child))
+// planNodeFrom reads the entries plans and profiles share.
+func planNodeFrom(m map[string]any) planNode {
+	p := planNode{}
+	p.operator, _ = m["operatorType"].(string)
+	p.arguments, _ = m["args"].(map[string]any)
+	list, _ := m["identifiers"].([]any)
+	for _, x := range list {
+		if id, ok := x.(string); ok {
+			p.identifiers = append(p.identifiers, id)
+		}
 	}
 	return p
 }
 
-func (p *plan) Operator() string          { return p.operator }
-func (p *plan) Arguments() map[string]any { return p.arguments }
-func (p *plan) Identifiers() []string     { return p.identifiers }
-func (p *plan) Children() []Plan          { return slices.Clone(p.children) }
+func (p *planNode) Operator() string          { return p.operator }
+func (p *planNode) Arguments() map[string]any { return p.arguments }
+func (p *planNode) Identifiers() []string     { return p.identifiers }
+
+// childrenOf converts with from the plan's "children" that are maps.
+func childrenOf[T any](m map[string]any, from func(map[string]any) T) []T {
+	list, _ := m["children"].([]any)
+	var out []T
+	for _, x := range list {
+		if child, ok := x.(map[string]any); ok {
+			out = append(out, from(child))
+		}
+	}
+	return out
+}
+
+// plan is one node of an EXPLAIN plan.
+type plan struct {
+	planNode
+	children []Plan
+}
+
+func planFrom(m map[string]any) *plan {
+	return &plan{
+		planNode: planNodeFrom(m),
+		children: childrenOf(m, func(child map[string]any) Plan { return planFrom(child) }),
+	}
+}
+
+func (p *plan) Children() []Plan { return slices.Clone(p.children) }
 
 // profiledPlan is one node of a PROFILE result.
 type profiledPlan struct {
-	operator          string
-	arguments         map[string]any
-	identifiers       []string
+	planNode
 	dbHits, records   int64
 	pageCacheMisses   int64
 	pageCacheHits     int64
@@ -465,23 +493,17 @@ type profiledPlan struct {
 }
 
 func profileFrom(m map[string]any) *profiledPlan {
-	p := &profiledPlan{}
-	p.operator, p.arguments, p.identifiers = planBasics(m)
+	p := &profiledPlan{planNode: planNodeFrom(m)}
 	p.dbHits, _ = m["dbHits"].(int64)
 	p.records, _ = m["rows"].(int64)
 	p.pageCacheMisses, _ = m["pageCacheMisses"].(int64)
 	p.pageCacheHits, _ = m["pageCacheHits"].(int64)
 	p.pageCacheHitRatio, _ = m["pageCacheHitRatio"].(float64)
 	p.time, _ = m["time"].(int64)
-	for _, child := range childMaps(m) {
-		p.children = append(p.children, profileFrom(child))
-	}
+	p.children = childrenOf(m, func(child map[string]any) ProfiledPlan { return profileFrom(child) })
 	return p
 }
 
-func (p *profiledPlan) Operator() string           { return p.operator }
-func (p *profiledPlan) Arguments() map[string]any  { return p.arguments }
-func (p *profiledPlan) Identifiers() []string      { return p.identifiers }
 func (p *profiledPlan) DbHits() int64              { return p.dbHits }
 func (p *profiledPlan) Records() int64             { return p.records }
 func (p *profiledPlan) Children() []ProfiledPlan   { return slices.Clone(p.children) }
@@ -489,31 +511,6 @@ func (p *profiledPlan) PageCacheMisses() int64     { return p.pageCacheMisses }
 func (p *profiledPlan) PageCacheHits() int64       { return p.pageCacheHits }
 func (p *profiledPlan) PageCacheHitRatio() float64 { return p.pageCacheHitRatio }
 func (p *profiledPlan) Time() int64                { return p.time }
-
-// planBasics reads the entries plans and profiles share.
-func planBasics(m map[string]any) (operator string, arguments map[string]any, identifiers []string) {
-	operator, _ = m["operatorType"].(string)
-	arguments, _ = m["args"].(map[string]any)
-	list, _ := m["identifiers"].([]any)
-	for _, x := range list {
-		if id, ok := x.(string); ok {
-			identifiers = append(identifiers, id)
-		}
-	}
-	return operator, arguments, identifiers
-}
-
-// childMaps returns the plan's "children" that are maps.
-func childMaps(m map[string]any) []map[string]any {
-	list, _ := m["children"].([]any)
-	var out []map[string]any
-	for _, x := range list {
-		if child, ok := x.(map[string]any); ok {
-			out = append(out, child)
-		}
-	}
-	return out
-}
 
 // position is an InputPosition.
 type position struct{ offset, line, column int }

@@ -71,12 +71,7 @@ func (tx *ExplicitTransaction) check() error {
 	if tx == nil {
 		return usageErrorOf(ErrTransactionClosed, "boltrx: the transaction is nil")
 	}
-	tx.mu.Lock()
-	defer tx.mu.Unlock()
-	if tx.done {
-		return usageErrorOf(ErrTransactionClosed, "boltrx: the transaction is closed: begin a new one")
-	}
-	return nil
+	return errIfClosed(&tx.mu, &tx.done, ErrTransactionClosed, "boltrx: the transaction is closed: begin a new one")
 }
 
 // Run runs query in the transaction.

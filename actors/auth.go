@@ -73,10 +73,7 @@ func (c *Conn) noteFailure(f *bolt.Failure) {
 // the connection breaks and the requests written after LOGON are
 // answered with the LOGON's FAILURE.
 func (c *Conn) Reauthenticate(token map[string]any) {
-	c.wmu.Lock()
-	c.pendingLogon = maps.Clone(token)
-	c.logonPending.Store(true)
-	c.wmu.Unlock()
+	c.setPendingLogon(maps.Clone(token), true)
 }
 
 // forgetPendingLogon drops a re-authentication that no request took out.
@@ -84,9 +81,15 @@ func (c *Conn) forgetPendingLogon() {
 	if !c.logonPending.Load() {
 		return
 	}
+	c.setPendingLogon(nil, false)
+}
+
+// setPendingLogon sets the re-authentication that the next request takes
+// out, and whether there is one.
+func (c *Conn) setPendingLogon(token map[string]any, pending bool) {
 	c.wmu.Lock()
-	c.pendingLogon = nil
-	c.logonPending.Store(false)
+	c.pendingLogon = token
+	c.logonPending.Store(pending)
 	c.wmu.Unlock()
 }
 

@@ -60,11 +60,11 @@ type RotatingClientCertificateProvider struct {
 // NewRotatingClientCertificateProvider loads the initial certificate and
 // key named by cert.
 func NewRotatingClientCertificateProvider(cert ClientCertificate) (*RotatingClientCertificateProvider, error) {
-	loaded, err := LoadClientCertificate(cert)
-	if err != nil {
+	p := &RotatingClientCertificateProvider{}
+	if err := p.UpdateCertificate(cert); err != nil {
 		return nil, err
 	}
-	return &RotatingClientCertificateProvider{certificate: &loaded}, nil
+	return p, nil
 }
 
 // GetCertificate returns the current certificate.

@@ -108,6 +108,28 @@ func (c *Capabilities) Dialect(utcPatched bool) packstream.Dialect {
 	}
 }
 
+// Legacy versions, described for their message shapes but never offered.
+var (
+	v1_0 = Version{1, 0}
+	v2_0 = Version{2, 0}
+)
+
+// knownVersions lists the versions the capability table describes, oldest
+// first.
+var knownVersions = []Version{v1_0, v2_0, V3_0, V4_0, V4_1, V4_2, V4_3, V4_4,
+	V5_0, V5_1, V5_2, V5_3, V5_4, V5_5, V5_6, V5_7, V5_8, V6_0, V6_1}
+
+// capabilityTable holds one entry per known version, oldest first.
+var capabilityTable = buildCapabilityTable()
+
+func buildCapabilityTable() []*Capabilities {
+	table := make([]*Capabilities, len(knownVersions))
+	for i, v := range knownVersions {
+		table[i] = capabilitiesOf(v)
+	}
+	return table
+}
+
 // Routing procedures of the versions without ROUTE.
 const (
 	// routingProcedure3 is the routing procedure of Bolt 3 (Neo4j 3.5).
@@ -117,88 +139,51 @@ const (
 	routingProcedure4 = "CALL dbms.routing.getRoutingTable($context, $database)"
 )
 
-// Legacy versions, described for their message shapes but never offered.
-var (
-	v1_0 = Version{1, 0}
-	v2_0 = Version{2, 0}
-)
-
-// capabilityTable holds one entry per known version, oldest first. Each
-// entry is built from the previous one plus what the version changed, so
-// "added in" is stated exactly once.
-var capabilityTable = buildCapabilityTable()
-
-func buildCapabilityTable() []*Capabilities {
-	type change struct {
-		v     Version
-		apply func(*Capabilities)
-	}
-	changes := []change{
-		{v1_0, func(*Capabilities) {}},
-		{v2_0, func(*Capabilities) {}},
-		{V3_0, func(c *Capabilities) {
-			c.Hello = true
-			c.ExplicitTransactions = true
-			c.RoutingProcedure = routingProcedure3
-		}},
-		{V4_0, func(c *Capabilities) {
-			c.PullN = true
-			c.Database = true
-			c.RoutingProcedure = routingProcedure4
-			c.RoutingProcedureDatabase = "system"
-		}},
-		{V4_1, func(c *Capabilities) {
-			c.NoopChunks = true
-			c.RoutingContextInHello = true
-		}},
-		{V4_2, func(*Capabilities) {}},
-		{V4_3, func(c *Capabilities) {
-			c.ConnectionHints = true
-			c.RouteMessage = true
-			c.UTCPatch = true
-			c.RoutingProcedure = ""
-			c.RoutingProcedureDatabase = ""
-		}},
-		{V4_4, func(c *Capabilities) {
-			c.RouteExtra = true
-			c.ImpersonatedUser = true
-		}},
-		{V5_0, func(c *Capabilities) {
-			c.UTCPatch = false
-			c.UTCDateTime = true
-			c.ElementIDs = true
-		}},
-		{V5_1, func(c *Capabilities) { c.Logon = true }},
-		{V5_2, func(c *Capabilities) {
-			c.NotificationFilters = true
-			c.NotificationsDisabledField = "notifications_disabled_categories"
-		}},
-		{V5_3, func(c *Capabilities) { c.BoltAgent = true }},
-		{V5_4, func(c *Capabilities) { c.Telemetry = true }},
+// capabilitiesOf describes version v. Every capability names the version
+// that brought it, so "added in" is stated exactly once.
+func capabilitiesOf(v Version) *Capabilities {
+	c := &Capabilities{
+		Version:               v,
+		Offered:               IsSupported(v),
+		Hello:                 v.AtLeast(V3_0),
+		ExplicitTransactions:  v.AtLeast(V3_0),
+		PullN:                 v.AtLeast(V4_0),
+		Database:              v.AtLeast(V4_0),
+		NoopChunks:            v.AtLeast(V4_1),
+		RoutingContextInHello: v.AtLeast(V4_1),
+		ConnectionHints:       v.AtLeast(V4_3),
+		RouteMessage:          v.AtLeast(V4_3),
+		RouteExtra:            v.AtLeast(V4_4),
+		ImpersonatedUser:      v.AtLeast(V4_4),
+		UTCPatch:              v.AtLeast(V4_3) && v.Less(V5_0), // 5.0 made it the rule
+		UTCDateTime:           v.AtLeast(V5_0),
+		ElementIDs:            v.AtLeast(V5_0),
+		Logon:                 v.AtLeast(V5_1),
+		NotificationFilters:   v.AtLeast(V5_2),
+		BoltAgent:             v.AtLeast(V5_3),
+		Telemetry:             v.AtLeast(V5_4),
 		// 5.5 is not documented and no server negotiates it; the official
 		// drivers that speak it use the 5.6 shapes, and so does boltrx.
-		{V5_5, func(c *Capabilities) {
-			c.NotificationsDisabledField = "notifications_disabled_classifications"
-			c.GQLStatuses = true
-		}},
-		{V5_6, func(*Capabilities) {}},
-		{V5_7, func(c *Capabilities) { c.GQLErrors = true }},
-		{V5_8, func(c *Capabilities) { c.HomeDatabaseHint = true }},
-		{V6_0, func(c *Capabilities) { c.Vectors = true }},
-		{V6_1, func(c *Capabilities) { c.UUIDs = true }},
+		GQLStatuses:      v.AtLeast(V5_5),
+		GQLErrors:        v.AtLeast(V5_7),
+		HomeDatabaseHint: v.AtLeast(V5_8),
+		Vectors:          v.AtLeast(V6_0),
+		UUIDs:            v.AtLeast(V6_1),
 	}
-	table := make([]*Capabilities, 0, len(changes))
-	var current Capabilities
-	for _, ch := range changes {
-		next := current
-		next.Version = ch.v
-		ch.apply(&next)
-		next.Offered = IsSupported(ch.v)
-		entry := next
-		table = append(table, &entry)
-		current = next
+	switch {
+	case v.AtLeast(V4_3): // ROUTE replaces the routing procedures
+	case v.AtLeast(V4_0):
+		c.RoutingProcedure, c.RoutingProcedureDatabase = routingProcedure4, "system"
+	case v.AtLeast(V3_0):
+		c.RoutingProcedure = routingProcedure3
 	}
-	return table
+	switch {
+	case v.AtLeast(V5_5):
+		c.NotificationsDisabledField = "notifications_disabled_classifications"
+	case v.AtLeast(V5_2):
+		c.NotificationsDisabledField = "notifications_disabled_categories"
+	}
+	return c
 }
 
 // CapabilitiesFor returns the capabilities of protocol version v, and false

@@ -17,8 +17,9 @@ type Request interface {
 	// PULL and DISCARD keep their modern names on every version;
 	// MessageName gives the version's own name.
 	Name() string
-	// encode writes the message in the shape of caps' version.
-	encode(enc *packstream.Encoder, caps *Capabilities) error
+	// encode writes the message, a structure with tag (Tag's answer), in
+	// the shape of caps' version.
+	encode(enc *packstream.Encoder, caps *Capabilities, tag byte) error
 }
 
 // ResponseMessage is a message the server sends: *Success, *Record,
@@ -40,7 +41,7 @@ func EncodeRequest(enc *packstream.Encoder, caps *Capabilities, req Request) err
 	if err := checkAvailable(req, caps); err != nil {
 		return err
 	}
-	if err := req.encode(enc, caps); err != nil {
+	if err := req.encode(enc, caps, req.Tag()); err != nil {
 		return err
 	}
 	return enc.Err()
@@ -154,17 +155,16 @@ func readMessageHeader(d *packstream.Decoder) (tag byte, fields int, err error) 
 }
 
 // fieldless is embedded by the requests without fields (LOGOFF, GOODBYE,
-// RESET, ACK_FAILURE, COMMIT, ROLLBACK): it decodes them.
+// RESET, ACK_FAILURE, COMMIT, ROLLBACK): it encodes and decodes them.
 type fieldless struct{}
+
+func (fieldless) encode(enc *packstream.Encoder, _ *Capabilities, tag byte) error {
+	enc.WriteStructHeader(tag, 0)
+	return nil
+}
 
 func (fieldless) decode(r *fieldReader, _ *Capabilities, fields int) error {
 	return wantFields(r, fields, 0)
-}
-
-// encodeFieldless writes a message without fields.
-func encodeFieldless(enc *packstream.Encoder, tag byte) error {
-	enc.WriteStructHeader(tag, 0)
-	return nil
 }
 
 // wantFields checks a message's field count.

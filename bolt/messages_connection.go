@@ -43,12 +43,6 @@ type BoltAgent struct {
 // IsZero reports whether no field is set.
 func (a BoltAgent) IsZero() bool { return a == BoltAgent{} }
 
-// Tag returns TagHello.
-func (*Hello) Tag() byte { return TagHello }
-
-// Name returns "HELLO".
-func (*Hello) Name() string { return "HELLO" }
-
 // helloKeys are the keys HELLO defines on some version; any other key of a
 // HELLO before 5.1 belongs to the authentication token.
 var helloKeys = map[string]bool{
@@ -85,11 +79,11 @@ func (m *Hello) check(caps *Capabilities) error {
 	return nil
 }
 
-func (m *Hello) encode(enc *packstream.Encoder, caps *Capabilities) error {
+func (m *Hello) encode(enc *packstream.Encoder, caps *Capabilities, tag byte) error {
 	if err := m.check(caps); err != nil {
 		return err
 	}
-	enc.WriteStructHeader(TagHello, 1)
+	enc.WriteStructHeader(tag, 1)
 	return writeDict(enc, func(d *dictWriter) {
 		d.str("user_agent", m.UserAgent)
 		if m.Routing != nil {
@@ -121,10 +115,24 @@ func (a *BoltAgent) entries(d *dictWriter) {
 	}
 }
 
+// stringEntries reads the map field whose known keys hold nullable strings,
+// each into its entry of known (named prefix+key in errors); other reads
+// (or refuses) any other key.
+func stringEntries(r *fieldReader, field, prefix string, known map[string]*string, other func(key []byte) error) error {
+	return eachEntry(r, field, func(key []byte) (err error) {
+		dst, ok := known[string(key)]
+		if !ok {
+			return other(key)
+		}
+		*dst, err = r.str(prefix+string(key), true)
+		return err
+	})
+}
+
 // eachEntry reads the header of the map field and calls entry with each
 // key in turn; entry reads (or skips) that key's value. It stops at the
-// first error. The extra dictionaries of HELLO, BEGIN, RUN and ROUTE and
-// the bolt_agent map are read through it.
+// first error. The extra dictionaries of HELLO, BEGIN, RUN and ROUTE, the
+// bolt_agent map and the metadata of FAILURE are read through it.
 func eachEntry(r *fieldReader, field string, entry func(key []byte) error) error {
 	n, err := r.mapHeader(field)
 	if err != nil {
@@ -146,8 +154,8 @@ func (m *Hello) decode(r *fieldReader, caps *Capabilities, fields int) error {
 	if err := wantFields(r, fields, 1); err != nil {
 		return err
 	}
-	return eachEntry(r, "extra", func(key []byte) (err error) {
-		switch k := string(key); {
+	return eachExtra(r, caps, &m.NotificationsMinSeverity, &m.NotificationsDisabled, func(k string) (err error) {
+		switch {
 		case k == "user_agent":
 			m.UserAgent, err = r.str(k, true)
 		case k == "routing" && caps.RoutingContextInHello:
@@ -156,20 +164,10 @@ func (m *Hello) decode(r *fieldReader, caps *Capabilities, fields int) error {
 			m.PatchBolt, err = r.strings(k, true)
 		case k == "bolt_agent" && caps.BoltAgent:
 			err = m.BoltAgent.decode(r)
-		case k == "notifications_minimum_severity" && caps.NotificationFilters:
-			m.NotificationsMinSeverity, err = r.str(k, true)
-		case k == caps.NotificationsDisabledField && caps.NotificationFilters:
-			m.NotificationsDisabled, err = r.strings(k, true)
 		case !helloKeys[k] && !caps.Logon:
-			var v any
-			if v, err = r.value(k); err == nil {
-				if m.Auth == nil {
-					m.Auth = map[string]any{}
-				}
-				m.Auth[k] = v
-			}
+			err = readExtra(r, &m.Auth, k, k)
 		default:
-			return r.unknownKey("extra", key, caps.Version)
+			return r.unknownKey("extra", k, caps.Version)
 		}
 		return err
 	})
@@ -179,20 +177,9 @@ func (a *BoltAgent) decode(r *fieldReader) error {
 	if null, err := r.expect("bolt_agent", packstream.KindMap, true); err != nil || null {
 		return err
 	}
-	return eachEntry(r, "bolt_agent", func(key []byte) (err error) {
-		switch string(key) {
-		case "product":
-			a.Product, err = r.str("bolt_agent.product", true)
-		case "platform":
-			a.Platform, err = r.str("bolt_agent.platform", true)
-		case "language":
-			a.Language, err = r.str("bolt_agent.language", true)
-		case "language_details":
-			a.LanguageDetails, err = r.str("bolt_agent.language_details", true)
-		default:
-			err = r.skip("bolt_agent." + string(key))
-		}
-		return err
+	known := map[string]*string{"product": &a.Product, "platform": &a.Platform, "language": &a.Language, "language_details": &a.LanguageDetails}
+	return stringEntries(r, "bolt_agent", "bolt_agent.", known, func(key []byte) error {
+		return r.skip("bolt_agent." + string(key))
 	})
 }
 
@@ -203,37 +190,13 @@ type Logon struct {
 	Auth map[string]any
 }
 
-// Tag returns TagLogon.
-func (*Logon) Tag() byte { return TagLogon }
-
-// Name returns "LOGON".
-func (*Logon) Name() string { return "LOGON" }
-
-func (m *Logon) encode(enc *packstream.Encoder, _ *Capabilities) error {
-	enc.WriteStructHeader(TagLogon, 1)
+func (m *Logon) encode(enc *packstream.Encoder, _ *Capabilities, tag byte) error {
+	enc.WriteStructHeader(tag, 1)
 	return writeAnyMap(enc, m.Auth)
 }
 
 func (m *Logon) decode(r *fieldReader, _ *Capabilities, fields int) error {
-	if err := wantFields(r, fields, 1); err != nil {
-		return err
-	}
-	var err error
-	m.Auth, err = r.anyMap("auth", false)
-	return err
-}
-
-// Logoff logs the current user off (5.1+): LOGOFF.
-type Logoff struct{ fieldless }
-
-// Tag returns TagLogoff.
-func (*Logoff) Tag() byte { return TagLogoff }
-
-// Name returns "LOGOFF".
-func (*Logoff) Name() string { return "LOGOFF" }
-
-func (*Logoff) encode(enc *packstream.Encoder, _ *Capabilities) error {
-	return encodeFieldless(enc, TagLogoff)
+	return then(wantFields(r, fields, 1), &m.Auth, r.anyMap, "auth", false)
 }
 
 // Telemetry reports which driver API ran the next work (5.4+):
@@ -252,14 +215,8 @@ const (
 	TelemetryExecuteQuery int64 = 3
 )
 
-// Tag returns TagTelemetry.
-func (*Telemetry) Tag() byte { return TagTelemetry }
-
-// Name returns "TELEMETRY".
-func (*Telemetry) Name() string { return "TELEMETRY" }
-
-func (m *Telemetry) encode(enc *packstream.Encoder, _ *Capabilities) error {
-	enc.WriteStructHeader(TagTelemetry, 1)
+func (m *Telemetry) encode(enc *packstream.Encoder, _ *Capabilities, tag byte) error {
+	enc.WriteStructHeader(tag, 1)
 	enc.WriteInt(m.API)
 	return nil
 }
@@ -271,31 +228,4 @@ func (m *Telemetry) decode(r *fieldReader, _ *Capabilities, fields int) error {
 	var err error
 	m.API, _, err = r.integer("api", false)
 	return err
-}
-
-// Goodbye announces that the client closes the connection (3.0+):
-// GOODBYE. The server answers nothing.
-type Goodbye struct{ fieldless }
-
-// Tag returns TagGoodbye.
-func (*Goodbye) Tag() byte { return TagGoodbye }
-
-// Name returns "GOODBYE".
-func (*Goodbye) Name() string { return "GOODBYE" }
-
-func (*Goodbye) encode(enc *packstream.Encoder, _ *Capabilities) error {
-	return encodeFieldless(enc, TagGoodbye)
-}
-
-// Reset interrupts any work and returns the connection to READY: RESET.
-type Reset struct{ fieldless }
-
-// Tag returns TagReset.
-func (*Reset) Tag() byte { return TagReset }
-
-// Name returns "RESET".
-func (*Reset) Name() string { return "RESET" }
-
-func (*Reset) encode(enc *packstream.Encoder, _ *Capabilities) error {
-	return encodeFieldless(enc, TagReset)
 }

@@ -56,15 +56,7 @@ func (f *Failure) decode(r *fieldReader, depth int) error {
 	if depth > maxCauseDepth {
 		return r.fail(field, r.d.Offset(), "cause chain deeper than 32", packstream.ErrTooDeep)
 	}
-	n, err := r.mapHeader(field)
-	if err != nil {
-		return err
-	}
-	for i := 0; i < n; i++ {
-		key, err := r.key(field)
-		if err != nil {
-			return err
-		}
+	return eachEntry(r, field, func(key []byte) (err error) {
 		switch string(key) {
 		case "code", "neo4j_code":
 			_, err = r.optStr(string(key), &f.Code)
@@ -85,11 +77,8 @@ func (f *Failure) decode(r *fieldReader, depth int) error {
 		default:
 			err = r.skip(field + "." + string(key))
 		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+		return err
+	})
 }
 
 // encode writes the message (server side).

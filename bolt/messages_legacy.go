@@ -9,40 +9,14 @@ type Init struct {
 	Auth      map[string]any // the authentication token; nil sends {}
 }
 
-// Tag returns TagHello, the tag INIT shares with HELLO.
-func (*Init) Tag() byte { return TagHello }
-
-// Name returns "INIT".
-func (*Init) Name() string { return "INIT" }
-
-func (m *Init) encode(enc *packstream.Encoder, _ *Capabilities) error {
-	enc.WriteStructHeader(TagHello, 2)
+func (m *Init) encode(enc *packstream.Encoder, _ *Capabilities, tag byte) error {
+	enc.WriteStructHeader(tag, 2)
 	enc.WriteString(m.UserAgent)
 	return writeAnyMap(enc, m.Auth)
 }
 
 func (m *Init) decode(r *fieldReader, _ *Capabilities, fields int) error {
-	if err := wantFields(r, fields, 2); err != nil {
-		return err
-	}
-	var err error
-	if m.UserAgent, err = r.str("user_agent", false); err != nil {
-		return err
-	}
-	m.Auth, err = r.anyMap("auth_token", false)
-	return err
-}
-
-// AckFailure acknowledges a FAILURE on Bolt 1 and 2: ACK_FAILURE. RESET
-// replaces it from 3.0 on.
-type AckFailure struct{ fieldless }
-
-// Tag returns TagAckFailure.
-func (*AckFailure) Tag() byte { return TagAckFailure }
-
-// Name returns "ACK_FAILURE".
-func (*AckFailure) Name() string { return "ACK_FAILURE" }
-
-func (*AckFailure) encode(enc *packstream.Encoder, _ *Capabilities) error {
-	return encodeFieldless(enc, TagAckFailure)
+	err := wantFields(r, fields, 2)
+	err = then(err, &m.UserAgent, r.str, "user_agent", false)
+	return then(err, &m.Auth, r.anyMap, "auth_token", false)
 }

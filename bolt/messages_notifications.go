@@ -25,3 +25,22 @@ func writeNotifications(d *dictWriter, caps *Capabilities, minSeverity string, d
 		d.strings(caps.NotificationsDisabledField, disabled)
 	}
 }
+
+// eachExtra reads the extra dictionary of HELLO, BEGIN or RUN: the
+// notification filters of caps' version into minSeverity and disabled,
+// every other key k with entry.
+func eachExtra(r *fieldReader, caps *Capabilities, minSeverity *string, disabled *[]string, entry func(k string) error) error {
+	return eachEntry(r, "extra", func(key []byte) (err error) {
+		k := string(key)
+		switch {
+		case !caps.NotificationFilters:
+		case k == "notifications_minimum_severity":
+			*minSeverity, err = r.str(k, true)
+			return err
+		case k == caps.NotificationsDisabledField:
+			*disabled, err = r.strings(k, true)
+			return err
+		}
+		return entry(k)
+	})
+}

@@ -15,20 +15,14 @@ type Run struct {
 	TxConfig
 }
 
-// Tag returns TagRun.
-func (*Run) Tag() byte { return TagRun }
-
-// Name returns "RUN".
-func (*Run) Name() string { return "RUN" }
-
-func (m *Run) encode(enc *packstream.Encoder, caps *Capabilities) error {
+func (m *Run) encode(enc *packstream.Encoder, caps *Capabilities, tag byte) error {
 	if err := m.check("RUN", caps); err != nil {
 		return err
 	}
 	if !caps.ExplicitTransactions {
-		enc.WriteStructHeader(TagRun, 2)
+		enc.WriteStructHeader(tag, 2)
 	} else {
-		enc.WriteStructHeader(TagRun, 3)
+		enc.WriteStructHeader(tag, 3)
 	}
 	enc.WriteString(m.Query)
 	if len(m.Params) == 0 {
@@ -51,18 +45,11 @@ func (m *Run) decode(r *fieldReader, caps *Capabilities, fields int) error {
 	if !caps.ExplicitTransactions {
 		want = 2
 	}
-	if err := wantFields(r, fields, want); err != nil {
+	err := wantFields(r, fields, want)
+	err = then(err, &m.Query, r.str, "query", false)
+	err = then(err, &m.Params, r.anyMap, "parameters", false)
+	if err != nil || want == 2 {
 		return err
-	}
-	var err error
-	if m.Query, err = r.str("query", false); err != nil {
-		return err
-	}
-	if m.Params, err = r.anyMap("parameters", false); err != nil {
-		return err
-	}
-	if want == 2 {
-		return nil
 	}
 	return m.decodeExtra(r, caps)
 }
@@ -88,22 +75,6 @@ type Pull struct {
 	Qid int64
 }
 
-// Tag returns TagPull.
-func (*Pull) Tag() byte { return TagPull }
-
-// Name returns "PULL".
-func (*Pull) Name() string { return "PULL" }
-
-func (m *Pull) encode(enc *packstream.Encoder, caps *Capabilities) error {
-	return encodeStreamRequest(enc, caps, TagPull, "PULL", m.N, m.Qid)
-}
-
-func (m *Pull) decode(r *fieldReader, caps *Capabilities, fields int) error {
-	var err error
-	m.N, m.Qid, err = decodeStreamRequest(r, caps, fields)
-	return err
-}
-
 // Discard throws records away: DISCARD {n, qid} from 4.0 on, DISCARD_ALL
 // before. The rules for N and Qid are those of Pull.
 type Discard struct {
@@ -114,91 +85,83 @@ type Discard struct {
 	Qid int64
 }
 
-// Tag returns TagDiscard.
-func (*Discard) Tag() byte { return TagDiscard }
-
-// Name returns "DISCARD".
-func (*Discard) Name() string { return "DISCARD" }
-
-func (m *Discard) encode(enc *packstream.Encoder, caps *Capabilities) error {
-	return encodeStreamRequest(enc, caps, TagDiscard, "DISCARD", m.N, m.Qid)
-}
-
-func (m *Discard) decode(r *fieldReader, caps *Capabilities, fields int) error {
-	var err error
-	m.N, m.Qid, err = decodeStreamRequest(r, caps, fields)
-	return err
-}
-
-// encodeStreamRequest writes PULL or DISCARD.
-func encodeStreamRequest(enc *packstream.Encoder, caps *Capabilities, tag byte, name string, n, qid int64) error {
+// encode writes PULL, or DISCARD when tag is TagDiscard.
+func (m *Pull) encode(enc *packstream.Encoder, caps *Capabilities, tag byte) error {
+	name := "PULL"
+	if tag == TagDiscard {
+		name = "DISCARD"
+	}
 	if !caps.PullN {
-		if n != All {
+		if m.N != All {
 			return &VersionError{Message: name, Field: "n", Version: caps.Version, Detail: "only all records (-1) before 4.0"}
 		}
-		if qid != LastQuery {
+		if m.Qid != LastQuery {
 			return &VersionError{Message: name, Field: "qid", Version: caps.Version, Detail: "query ids need 4.0"}
 		}
 		enc.WriteStructHeader(tag, 0)
 		return nil
 	}
-	if n == 0 || n < All {
-		return &InvalidRequestError{Message: name, Field: "n", Detail: strconv.FormatInt(n, 10) + " is neither positive nor -1 (all)"}
+	if m.N == 0 || m.N < All {
+		return &InvalidRequestError{Message: name, Field: "n", Detail: strconv.FormatInt(m.N, 10) + " is neither positive nor -1 (all)"}
 	}
-	if qid < LastQuery {
-		return &InvalidRequestError{Message: name, Field: "qid", Detail: strconv.FormatInt(qid, 10) + " is neither a query id nor -1 (last)"}
+	if m.Qid < LastQuery {
+		return &InvalidRequestError{Message: name, Field: "qid", Detail: strconv.FormatInt(m.Qid, 10) + " is neither a query id nor -1 (last)"}
 	}
 	enc.WriteStructHeader(tag, 1)
-	if qid == LastQuery {
+	if m.Qid == LastQuery {
 		enc.WriteMapHeader(1)
 	} else {
 		enc.WriteMapHeader(2)
 	}
 	enc.WriteString("n")
-	enc.WriteInt(n)
-	if qid != LastQuery {
+	enc.WriteInt(m.N)
+	if m.Qid != LastQuery {
 		enc.WriteString("qid")
-		enc.WriteInt(qid)
+		enc.WriteInt(m.Qid)
 	}
 	return nil
 }
 
-// decodeStreamRequest reads PULL or DISCARD.
-func decodeStreamRequest(r *fieldReader, caps *Capabilities, fields int) (n, qid int64, err error) {
+// decode reads PULL, or DISCARD (whose fields are the same).
+func (m *Pull) decode(r *fieldReader, caps *Capabilities, fields int) error {
 	if !caps.PullN {
-		return All, LastQuery, wantFields(r, fields, 0)
+		m.N, m.Qid = All, LastQuery
+		return wantFields(r, fields, 0)
 	}
 	if err := wantFields(r, fields, 1); err != nil {
-		return 0, 0, err
+		return err
 	}
-	entries, err := r.mapHeader("extra")
-	if err != nil {
-		return 0, 0, err
-	}
-	qid = LastQuery
+	m.Qid = LastQuery
 	haveN := false
-	for i := 0; i < entries; i++ {
-		key, err := r.key("extra")
-		if err != nil {
-			return 0, 0, err
-		}
+	err := eachEntry(r, "extra", func(key []byte) (err error) {
 		switch string(key) {
 		case "n":
-			n, haveN, err = r.integer("n", false)
+			m.N, haveN, err = r.integer("n", false)
 		case "qid":
 			var present bool
-			if qid, present, err = r.integer("qid", true); err == nil && !present {
-				qid = LastQuery
+			if m.Qid, present, err = r.integer("qid", true); err == nil && !present {
+				m.Qid = LastQuery
 			}
 		default:
-			return 0, 0, r.unknownKey("extra", key, caps.Version)
+			return r.unknownKey("extra", string(key), caps.Version)
 		}
-		if err != nil {
-			return 0, 0, err
-		}
+		return err
+	})
+	if err != nil {
+		return err
 	}
 	if !haveN {
-		return 0, 0, r.fail("n", r.d.Offset(), "missing (it has no default)", nil)
+		return r.fail("n", r.d.Offset(), "missing (it has no default)", nil)
 	}
-	return n, qid, nil
+	return nil
+}
+
+// encode writes DISCARD as a Pull with its own tag: the two messages have
+// the same fields (and decode likewise).
+func (m *Discard) encode(enc *packstream.Encoder, caps *Capabilities, tag byte) error {
+	return (*Pull)(m).encode(enc, caps, tag)
+}
+
+func (m *Discard) decode(r *fieldReader, caps *Capabilities, fields int) error {
+	return (*Pull)(m).decode(r, caps, fields)
 }

@@ -52,62 +52,66 @@ func (r *fieldReader) expect(field string, want packstream.Kind, nullable bool) 
 	return false, nil
 }
 
-// str reads a string; a null is an error unless nullable.
-func (r *fieldReader) str(field string, nullable bool) (string, error) {
-	if null, err := r.expect(field, packstream.KindString, nullable); err != nil || null {
-		return "", err
+// then reads the next field of a message into *dst with read, unless err
+// (an earlier failure) is set; it returns the first error. A decoder
+// chains its fields through it and checks the error once.
+func then[T any](err error, dst *T, read func(field string, nullable bool) (T, error), field string, nullable bool) error {
+	if err != nil {
+		return err
+	}
+	*dst, err = read(field, nullable)
+	return err
+}
+
+// readField reads a field of kind want with read; present is false for an
+// accepted null.
+func readField[T any](r *fieldReader, field string, want packstream.Kind, nullable bool, read func(*packstream.Decoder) (T, error)) (v T, present bool, err error) {
+	if null, err := r.expect(field, want, nullable); err != nil || null {
+		return v, false, err
 	}
 	off := r.d.Offset()
-	s, err := r.d.ReadString()
-	if err != nil {
-		return "", r.fail(field, off, "", err)
+	if v, err = read(r.d); err != nil {
+		var zero T
+		return zero, false, r.fail(field, off, "", err)
 	}
-	return s, nil
+	return v, true, nil
+}
+
+// str reads a string; a null is an error unless nullable.
+func (r *fieldReader) str(field string, nullable bool) (string, error) {
+	s, _, err := readField(r, field, packstream.KindString, nullable, (*packstream.Decoder).ReadString)
+	return s, err
 }
 
 // integer reads an integer; present is false for an accepted null.
 func (r *fieldReader) integer(field string, nullable bool) (v int64, present bool, err error) {
-	if null, err := r.expect(field, packstream.KindInt, nullable); err != nil || null {
-		return 0, false, err
-	}
-	off := r.d.Offset()
-	v, err = r.d.ReadInt()
-	if err != nil {
-		return 0, false, r.fail(field, off, "", err)
-	}
-	return v, true, nil
+	return readField(r, field, packstream.KindInt, nullable, (*packstream.Decoder).ReadInt)
 }
 
 // boolean reads a boolean; present is false for an accepted null.
 func (r *fieldReader) boolean(field string, nullable bool) (v bool, present bool, err error) {
-	if null, err := r.expect(field, packstream.KindBool, nullable); err != nil || null {
-		return false, false, err
-	}
-	off := r.d.Offset()
-	v, err = r.d.ReadBool()
-	if err != nil {
-		return false, false, r.fail(field, off, "", err)
-	}
-	return v, true, nil
+	return readField(r, field, packstream.KindBool, nullable, (*packstream.Decoder).ReadBool)
 }
 
 // strings reads a list of strings; null gives nil when nullable.
 func (r *fieldReader) strings(field string, nullable bool) ([]string, error) {
-	if null, err := r.expect(field, packstream.KindList, nullable); err != nil || null {
+	return listField(r, field, nullable, r.str)
+}
+
+// listField reads a list whose entries item reads; null gives nil when
+// nullable.
+func listField[T any](r *fieldReader, field string, nullable bool, item func(field string, nullable bool) (T, error)) ([]T, error) {
+	n, present, err := readField(r, field, packstream.KindList, nullable, (*packstream.Decoder).ReadListHeader)
+	if err != nil || !present {
 		return nil, err
 	}
-	off := r.d.Offset()
-	n, err := r.d.ReadListHeader()
-	if err != nil {
-		return nil, r.fail(field, off, "", err)
-	}
-	out := make([]string, 0, min(n, r.d.Remaining()))
+	out := make([]T, 0, min(n, r.d.Remaining()))
 	for i := 0; i < n; i++ {
-		s, err := r.str(field+"["+strconv.Itoa(i)+"]", false)
+		v, err := item(field+"["+strconv.Itoa(i)+"]", false)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, s)
+		out = append(out, v)
 	}
 	return out, nil
 }
@@ -115,13 +119,9 @@ func (r *fieldReader) strings(field string, nullable bool) ([]string, error) {
 // stringMap reads a map of strings (a routing context); null gives nil when
 // nullable.
 func (r *fieldReader) stringMap(field string, nullable bool) (map[string]string, error) {
-	if null, err := r.expect(field, packstream.KindMap, nullable); err != nil || null {
+	n, present, err := readField(r, field, packstream.KindMap, nullable, (*packstream.Decoder).ReadMapHeader)
+	if err != nil || !present {
 		return nil, err
-	}
-	off := r.d.Offset()
-	n, err := r.d.ReadMapHeader()
-	if err != nil {
-		return nil, r.fail(field, off, "", err)
 	}
 	out := make(map[string]string, min(n, r.d.Remaining()/2))
 	for i := 0; i < n; i++ {
@@ -129,29 +129,22 @@ func (r *fieldReader) stringMap(field string, nullable bool) (map[string]string,
 		if err != nil {
 			return nil, err
 		}
-		v, err := r.str(field+"["+strconv.Quote(k)+"]", false)
-		if err != nil {
+		if out[k], err = r.str(field+"["+strconv.Quote(k)+"]", false); err != nil {
 			return nil, err
 		}
-		out[k] = v
 	}
 	return out, nil
 }
 
 // anyMap reads a map of values; null gives nil when nullable.
 func (r *fieldReader) anyMap(field string, nullable bool) (map[string]any, error) {
-	if null, err := r.expect(field, packstream.KindMap, nullable); err != nil || null {
-		return nil, err
-	}
-	off := r.d.Offset()
-	m, err := r.d.ReadMap()
-	if err != nil {
-		return nil, r.fail(field, off, "", err)
-	}
-	return m, nil
+	m, _, err := readField(r, field, packstream.KindMap, nullable, (*packstream.Decoder).ReadMap)
+	return m, err
 }
 
-// anyList reads a list of values; null gives nil when nullable.
+// anyList reads a list of values; null gives nil when nullable. It reads
+// the fields of every RECORD, so it calls the decoder directly rather than
+// through readField.
 func (r *fieldReader) anyList(field string, nullable bool) ([]any, error) {
 	if null, err := r.expect(field, packstream.KindList, nullable); err != nil || null {
 		return nil, err
@@ -180,35 +173,13 @@ func (r *fieldReader) mapList(field string) ([]map[string]any, error) {
 		}
 		return []map[string]any{m}, nil
 	}
-	if null, err := r.expect(field, packstream.KindList, true); err != nil || null {
-		return nil, err
-	}
-	n, err := r.d.ReadListHeader()
-	if err != nil {
-		return nil, r.fail(field, off, "", err)
-	}
-	out := make([]map[string]any, 0, min(n, r.d.Remaining()))
-	for i := 0; i < n; i++ {
-		m, err := r.anyMap(field+"["+strconv.Itoa(i)+"]", false)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, nil
+	return listField(r, field, true, r.anyMap)
 }
 
 // mapHeader reads the header of a dictionary field.
 func (r *fieldReader) mapHeader(field string) (int, error) {
-	if _, err := r.expect(field, packstream.KindMap, false); err != nil {
-		return 0, err
-	}
-	off := r.d.Offset()
-	n, err := r.d.ReadMapHeader()
-	if err != nil {
-		return 0, r.fail(field, off, "", err)
-	}
-	return n, nil
+	n, _, err := readField(r, field, packstream.KindMap, false, (*packstream.Decoder).ReadMapHeader)
+	return n, err
 }
 
 // key reads a dictionary key as a view into the message (no allocation).
@@ -249,6 +220,6 @@ func (r *fieldReader) end() error {
 }
 
 // unknownKey reports a dictionary key the message cannot carry.
-func (r *fieldReader) unknownKey(field string, key []byte, v Version) error {
-	return r.fail(field, r.d.Offset(), "key "+strconv.Quote(string(key))+" is not part of protocol version "+v.String(), nil)
+func (r *fieldReader) unknownKey(field, key string, v Version) error {
+	return r.fail(field, r.d.Offset(), "key "+strconv.Quote(key)+" is not part of protocol version "+v.String(), nil)
 }

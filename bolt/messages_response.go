@@ -117,54 +117,28 @@ func decodeResponse(d *packstream.Decoder, caps *Capabilities, resp *Response) e
 		return err
 	}
 	r := fieldReader{d: d}
+	var kind ResponseKind
 	switch tag {
 	case TagRecord:
-		r.msg = "RECORD"
-		if err := wantFields(&r, fields, 1); err != nil {
-			return err
+		r.msg, kind = "RECORD", ResponseRecord
+		if err = wantFields(&r, fields, 1); err == nil {
+			resp.Record.Values, err = r.anyList("data", false)
 		}
-		if resp.Record.Values, err = r.anyList("data", false); err != nil {
-			return err
-		}
-		if err := r.end(); err != nil {
-			return err
-		}
-		resp.Kind = ResponseRecord
 	case TagSuccess:
-		r.msg = "SUCCESS"
-		if err := wantFields(&r, fields, 1); err != nil {
-			return err
+		r.msg, kind = "SUCCESS", ResponseSuccess
+		if err = wantFields(&r, fields, 1); err == nil {
+			resp.Success = Success{}
+			err = resp.Success.decode(&r)
 		}
-		resp.Success = Success{}
-		if err := resp.Success.decode(&r); err != nil {
-			return err
-		}
-		if err := r.end(); err != nil {
-			return err
-		}
-		resp.Kind = ResponseSuccess
 	case TagFailure:
-		r.msg = "FAILURE"
-		if err := wantFields(&r, fields, 1); err != nil {
-			return err
+		r.msg, kind = "FAILURE", ResponseFailure
+		if err = wantFields(&r, fields, 1); err == nil {
+			resp.Failure = Failure{}
+			err = resp.Failure.decode(&r, 0)
 		}
-		resp.Failure = Failure{}
-		if err := resp.Failure.decode(&r, 0); err != nil {
-			return err
-		}
-		if err := r.end(); err != nil {
-			return err
-		}
-		resp.Kind = ResponseFailure
 	case TagIgnored:
-		r.msg = "IGNORED"
-		if err := wantFields(&r, fields, 0); err != nil {
-			return err
-		}
-		if err := r.end(); err != nil {
-			return err
-		}
-		resp.Kind = ResponseIgnored
+		r.msg, kind = "IGNORED", ResponseIgnored
+		err = wantFields(&r, fields, 0)
 	default:
 		detail := fmt.Sprintf("unknown response tag 0x%02X", tag)
 		if name := MessageName(tag, caps.Version); name != "" {
@@ -172,5 +146,12 @@ func decodeResponse(d *packstream.Decoder, caps *Capabilities, resp *Response) e
 		}
 		return &ProtocolError{Offset: 0, Detail: detail}
 	}
+	if err == nil {
+		err = r.end()
+	}
+	if err != nil {
+		return err
+	}
+	resp.Kind = kind
 	return nil
 }

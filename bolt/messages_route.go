@@ -21,17 +21,11 @@ type Route struct {
 	ImpersonatedUser string
 }
 
-// Tag returns TagRoute.
-func (*Route) Tag() byte { return TagRoute }
-
-// Name returns "ROUTE".
-func (*Route) Name() string { return "ROUTE" }
-
-func (m *Route) encode(enc *packstream.Encoder, caps *Capabilities) error {
+func (m *Route) encode(enc *packstream.Encoder, caps *Capabilities, tag byte) error {
 	if m.ImpersonatedUser != "" && !caps.ImpersonatedUser {
 		return &VersionError{Message: "ROUTE", Field: "imp_user", Version: caps.Version, Detail: "impersonation needs 4.4"}
 	}
-	enc.WriteStructHeader(TagRoute, 3)
+	enc.WriteStructHeader(tag, 3)
 	writeStringMap(enc, m.Routing)
 	writeStrings(enc, m.Bookmarks)
 	if !caps.RouteExtra {
@@ -53,30 +47,15 @@ func (m *Route) encode(enc *packstream.Encoder, caps *Capabilities) error {
 }
 
 func (m *Route) decode(r *fieldReader, caps *Capabilities, fields int) error {
-	if err := wantFields(r, fields, 3); err != nil {
-		return err
+	err := wantFields(r, fields, 3)
+	err = then(err, &m.Routing, r.stringMap, "routing", false)
+	err = then(err, &m.Bookmarks, r.strings, "bookmarks", true)
+	if !caps.RouteExtra || err != nil {
+		return then(err, &m.Database, r.str, "db", true)
 	}
-	var err error
-	if m.Routing, err = r.stringMap("routing", false); err != nil {
-		return err
-	}
-	if m.Bookmarks, err = r.strings("bookmarks", true); err != nil {
-		return err
-	}
-	if !caps.RouteExtra {
-		m.Database, err = r.str("db", true)
-		return err
-	}
-	return eachEntry(r, "extra", func(key []byte) (err error) {
-		switch string(key) {
-		case "db":
-			m.Database, err = r.str("db", true)
-		case "imp_user":
-			m.ImpersonatedUser, err = r.str("imp_user", true)
-		default:
-			return r.unknownKey("extra", key, caps.Version)
-		}
-		return err
+	known := map[string]*string{"db": &m.Database, "imp_user": &m.ImpersonatedUser}
+	return stringEntries(r, "extra", "", known, func(key []byte) error {
+		return r.unknownKey("extra", string(key), caps.Version)
 	})
 }
 
@@ -139,17 +118,9 @@ func decodeRoutingTable(r *fieldReader) (*RoutingTable, error) {
 	if null, err := r.expect("rt", packstream.KindMap, true); err != nil || null {
 		return nil, err
 	}
-	n, err := r.mapHeader("rt")
-	if err != nil {
-		return nil, err
-	}
 	t := &RoutingTable{}
 	var haveTTL, haveServers bool
-	for i := 0; i < n; i++ {
-		key, err := r.key("rt")
-		if err != nil {
-			return nil, err
-		}
+	err := eachEntry(r, "rt", func(key []byte) (err error) {
 		switch string(key) {
 		case "ttl":
 			t.TTL, haveTTL, err = r.integer("rt.ttl", false)
@@ -157,13 +128,14 @@ func decodeRoutingTable(r *fieldReader) (*RoutingTable, error) {
 			_, err = r.optStr("rt.db", &t.Database)
 		case "servers":
 			haveServers = true
-			t.Servers, err = decodeRoutingServers(r)
+			t.Servers, err = listField(r, "rt.servers", false, r.routingServers)
 		default:
 			err = r.skip("rt." + string(key))
 		}
-		if err != nil {
-			return nil, err
-		}
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	if !haveTTL || !haveServers {
 		return nil, r.fail("rt", r.d.Offset(), "routing table without ttl or servers", nil)
@@ -171,42 +143,20 @@ func decodeRoutingTable(r *fieldReader) (*RoutingTable, error) {
 	return t, nil
 }
 
-func decodeRoutingServers(r *fieldReader) ([]RoutingServers, error) {
-	if _, err := r.expect("rt.servers", packstream.KindList, false); err != nil {
-		return nil, err
-	}
-	off := r.d.Offset()
-	n, err := r.d.ReadListHeader()
-	if err != nil {
-		return nil, r.fail("rt.servers", off, "", err)
-	}
-	out := make([]RoutingServers, 0, min(n, r.d.Remaining()))
-	for i := 0; i < n; i++ {
-		entries, err := r.mapHeader("rt.servers entry")
-		if err != nil {
-			return nil, err
+// routingServers reads one entry of a routing table's servers.
+func (r *fieldReader) routingServers(field string, _ bool) (s RoutingServers, err error) {
+	err = eachEntry(r, field, func(key []byte) (err error) {
+		switch string(key) {
+		case "addresses":
+			s.Addresses, err = r.strings("rt.servers.addresses", false)
+		case "role":
+			s.Role, err = r.str("rt.servers.role", false)
+		default:
+			err = r.skip("rt.servers." + string(key))
 		}
-		var s RoutingServers
-		for j := 0; j < entries; j++ {
-			key, err := r.key("rt.servers entry")
-			if err != nil {
-				return nil, err
-			}
-			switch string(key) {
-			case "addresses":
-				s.Addresses, err = r.strings("rt.servers.addresses", false)
-			case "role":
-				s.Role, err = r.str("rt.servers.role", false)
-			default:
-				err = r.skip("rt.servers." + string(key))
-			}
-			if err != nil {
-				return nil, err
-			}
-		}
-		out = append(out, s)
-	}
-	return out, nil
+		return err
+	})
+	return s, err
 }
 
 // RoutingTableFromRecord reads the routing table from the record the

@@ -115,15 +115,7 @@ const (
 
 // decode reads the metadata dictionary.
 func (s *Success) decode(r *fieldReader) error {
-	n, err := r.mapHeader("metadata")
-	if err != nil {
-		return err
-	}
-	for i := 0; i < n; i++ {
-		key, err := r.key("metadata")
-		if err != nil {
-			return err
-		}
+	return eachEntry(r, "metadata", func(key []byte) (err error) {
 		var bit MetadataKey
 		present := true
 		// switch on string(key) compiles to comparisons without allocating.
@@ -134,22 +126,22 @@ func (s *Success) decode(r *fieldReader) error {
 			present = s.Fields != nil
 		case "t_first":
 			bit = KeyTFirst
-			s.TFirst, present, err = r.integer("t_first", true)
-		case "result_available_after": // before 3.0
-			bit = KeyTFirst
-			s.TFirst, present, err = r.integer("result_available_after", true)
+			present, err = r.optInt("t_first", &s.TFirst)
 		case "t_last":
 			bit = KeyTLast
-			s.TLast, present, err = r.integer("t_last", true)
-		case "result_consumed_after": // before 3.0
+			present, err = r.optInt("t_last", &s.TLast)
+		case "result_available_after": // t_first before 3.0
+			bit = KeyTFirst
+			present, err = r.optInt("result_available_after", &s.TFirst)
+		case "result_consumed_after": // t_last before 3.0
 			bit = KeyTLast
-			s.TLast, present, err = r.integer("result_consumed_after", true)
+			present, err = r.optInt("result_consumed_after", &s.TLast)
 		case "qid":
 			bit = KeyQid
-			s.Qid, present, err = r.integer("qid", true)
+			present, err = r.optInt("qid", &s.Qid)
 		case "has_more":
 			bit = KeyHasMore
-			s.HasMore, present, err = r.boolean("has_more", true)
+			present, err = r.optBool("has_more", &s.HasMore)
 		case "bookmark":
 			bit = KeyBookmark
 			present, err = r.optStr("bookmark", &s.Bookmark)
@@ -164,16 +156,13 @@ func (s *Success) decode(r *fieldReader) error {
 			}
 		case "stats":
 			bit = KeyStats
-			s.Stats, err = r.anyMap("stats", true)
-			present = s.Stats != nil
+			present, err = r.optMap("stats", &s.Stats)
 		case "plan":
 			bit = KeyPlan
-			s.Plan, err = r.anyMap("plan", true)
-			present = s.Plan != nil
+			present, err = r.optMap("plan", &s.Plan)
 		case "profile":
 			bit = KeyProfile
-			s.Profile, err = r.anyMap("profile", true)
-			present = s.Profile != nil
+			present, err = r.optMap("profile", &s.Profile)
 		case "notifications":
 			bit = KeyNotifications
 			s.Notifications, err = r.mapList("notifications")
@@ -203,29 +192,19 @@ func (s *Success) decode(r *fieldReader) error {
 			present, err = r.optStr("advertised_address", &s.AdvertisedAddress)
 		case "credentials_expired":
 			bit = KeyCredentialsExpired
-			s.CredentialsExpired, present, err = r.boolean("credentials_expired", true)
+			present, err = r.optBool("credentials_expired", &s.CredentialsExpired)
 		case "patch_bolt":
 			bit = KeyPatchBolt
 			s.PatchBolt, err = r.strings("patch_bolt", true)
 			present = s.PatchBolt != nil
 		default:
-			name := string(key)
-			var v any
-			if v, err = r.value(name); err == nil {
-				if s.Extra == nil {
-					s.Extra = make(map[string]any)
-				}
-				s.Extra[name] = v
-			}
+			return readExtra(r, &s.Extra, string(key), string(key))
 		}
-		if err != nil {
-			return err
-		}
-		if present {
+		if err == nil && present {
 			s.Present |= bit
 		}
-	}
-	return nil
+		return err
+	})
 }
 
 // validQueryType reports whether t is one of the query types a server
@@ -238,15 +217,43 @@ func validQueryType(t string) bool {
 	return false
 }
 
-// optStr reads a nullable string into dst and reports whether it was not
-// null.
-func (r *fieldReader) optStr(field string, dst *string) (bool, error) {
-	null, err := r.expect(field, packstream.KindString, true)
-	if err != nil || null {
-		return false, err
+// readExtra reads the value of an unknown key name (field in errors) into
+// *extra, which it makes on first use.
+func readExtra(r *fieldReader, extra *map[string]any, name, field string) error {
+	v, err := r.value(field)
+	if err != nil {
+		return err
 	}
-	*dst, err = r.str(field, false)
-	return err == nil, err
+	if *extra == nil {
+		*extra = make(map[string]any)
+	}
+	(*extra)[name] = v
+	return nil
+}
+
+// optField reads a nullable field of kind want with read into *dst and
+// reports whether it was not null.
+func optField[T any](r *fieldReader, field string, want packstream.Kind, dst *T, read func(*packstream.Decoder) (T, error)) (present bool, err error) {
+	*dst, present, err = readField(r, field, want, true, read)
+	return present, err
+}
+
+// optStr reads a nullable string into dst and reports whether it was not
+// null; optInt, optBool and optMap likewise.
+func (r *fieldReader) optStr(field string, dst *string) (bool, error) {
+	return optField(r, field, packstream.KindString, dst, (*packstream.Decoder).ReadString)
+}
+
+func (r *fieldReader) optInt(field string, dst *int64) (bool, error) {
+	return optField(r, field, packstream.KindInt, dst, (*packstream.Decoder).ReadInt)
+}
+
+func (r *fieldReader) optBool(field string, dst *bool) (bool, error) {
+	return optField(r, field, packstream.KindBool, dst, (*packstream.Decoder).ReadBool)
+}
+
+func (r *fieldReader) optMap(field string, dst *map[string]any) (bool, error) {
+	return optField(r, field, packstream.KindMap, dst, (*packstream.Decoder).ReadMap)
 }
 
 // decode reads the hints dictionary; present is false for null.
@@ -254,15 +261,7 @@ func (h *Hints) decode(r *fieldReader) (present bool, err error) {
 	if null, err := r.expect("hints", packstream.KindMap, true); err != nil || null {
 		return false, err
 	}
-	n, err := r.mapHeader("hints")
-	if err != nil {
-		return false, err
-	}
-	for i := 0; i < n; i++ {
-		key, err := r.key("hints")
-		if err != nil {
-			return false, err
-		}
+	return true, eachEntry(r, "hints", func(key []byte) (err error) {
 		switch string(key) {
 		case HintRecvTimeoutSeconds:
 			h.RecvTimeoutSeconds, _, err = r.integer("hints."+HintRecvTimeoutSeconds, true)
@@ -271,99 +270,105 @@ func (h *Hints) decode(r *fieldReader) (present bool, err error) {
 		case HintSSREnabled:
 			h.SSREnabled, _, err = r.boolean("hints."+HintSSREnabled, true)
 		default:
-			name := string(key)
-			var v any
-			if v, err = r.value("hints." + name); err == nil {
-				if h.Extra == nil {
-					h.Extra = make(map[string]any)
-				}
-				h.Extra[name] = v
-			}
+			err = readExtra(r, &h.Extra, string(key), "hints."+string(key))
 		}
-		if err != nil {
-			return false, err
-		}
-	}
-	return true, nil
+		return err
+	})
 }
 
 // encode writes the message (server side).
 func (s *Success) encode(enc *packstream.Encoder, caps *Capabilities) error {
 	legacy := !caps.Hello
-	has := func(k MetadataKey, set bool) bool { return set || s.Present&k != 0 }
 	enc.WriteStructHeader(TagSuccess, 1)
 	return writeDict(enc, func(d *dictWriter) {
-		if has(KeyFields, s.Fields != nil) {
-			d.strings("fields", s.Fields)
-		}
-		if has(KeyTFirst, s.TFirst != 0) {
-			d.integer(pick(legacy, "result_available_after", "t_first"), s.TFirst)
-		}
-		if has(KeyTLast, s.TLast != 0) {
-			d.integer(pick(legacy, "result_consumed_after", "t_last"), s.TLast)
-		}
-		if has(KeyQid, s.Qid != 0) {
-			d.integer("qid", s.Qid)
-		}
-		if has(KeyHasMore, s.HasMore) {
-			d.boolean("has_more", s.HasMore)
-		}
-		if has(KeyBookmark, s.Bookmark != "") {
-			d.str("bookmark", s.Bookmark)
-		}
-		if has(KeyDatabase, s.Database != "") {
-			d.str("db", s.Database)
-		}
-		if has(KeyQueryType, s.QueryType != "") {
-			d.str("type", s.QueryType)
-		}
-		if has(KeyStats, s.Stats != nil) {
-			d.anyMap("stats", s.Stats)
-		}
-		if has(KeyPlan, s.Plan != nil) {
-			d.anyMap("plan", s.Plan)
-		}
-		if has(KeyProfile, s.Profile != nil) {
-			d.anyMap("profile", s.Profile)
-		}
-		if has(KeyNotifications, s.Notifications != nil) {
-			d.mapList("notifications", s.Notifications)
-		}
-		if has(KeyStatuses, s.Statuses != nil) {
-			d.mapList("statuses", s.Statuses)
-		}
-		if has(KeyRoutingTable, s.RoutingTable != nil) {
-			if s.RoutingTable == nil {
-				d.null("rt")
-			} else {
-				d.dict("rt", s.RoutingTable.entries)
-			}
-		}
-		if has(KeyHints, !s.Hints.IsZero()) {
-			d.dict("hints", s.Hints.entries)
-		}
-		if has(KeyServer, s.Server != "") {
-			d.str("server", s.Server)
-		}
-		if has(KeyConnectionID, s.ConnectionID != "") {
-			d.str("connection_id", s.ConnectionID)
-		}
-		if has(KeyProtocolVersion, s.ProtocolVersion != "") {
-			d.str("protocol_version", s.ProtocolVersion)
-		}
-		if has(KeyPatchBolt, s.PatchBolt != nil) {
-			d.strings("patch_bolt", s.PatchBolt)
-		}
-		if has(KeyAdvertisedAddress, s.AdvertisedAddress != "") {
-			d.str("advertised_address", s.AdvertisedAddress)
-		}
-		if has(KeyCredentialsExpired, s.CredentialsExpired) {
-			d.boolean("credentials_expired", s.CredentialsExpired)
-		}
+		w := metadataWriter{d: d, present: s.Present}
+		w.strings(KeyFields, "fields", s.Fields)
+		w.integer(KeyTFirst, pick(legacy, "result_available_after", "t_first"), s.TFirst)
+		w.integer(KeyTLast, pick(legacy, "result_consumed_after", "t_last"), s.TLast)
+		w.integer(KeyQid, "qid", s.Qid)
+		w.boolean(KeyHasMore, "has_more", s.HasMore)
+		w.str(KeyBookmark, "bookmark", s.Bookmark)
+		w.str(KeyDatabase, "db", s.Database)
+		w.str(KeyQueryType, "type", s.QueryType)
+		w.anyMap(KeyStats, "stats", s.Stats)
+		w.anyMap(KeyPlan, "plan", s.Plan)
+		w.anyMap(KeyProfile, "profile", s.Profile)
+		w.mapList(KeyNotifications, "notifications", s.Notifications)
+		w.mapList(KeyStatuses, "statuses", s.Statuses)
+		w.routingTable(KeyRoutingTable, "rt", s.RoutingTable)
+		w.hints(KeyHints, "hints", s.Hints)
+		w.str(KeyServer, "server", s.Server)
+		w.str(KeyConnectionID, "connection_id", s.ConnectionID)
+		w.str(KeyProtocolVersion, "protocol_version", s.ProtocolVersion)
+		w.strings(KeyPatchBolt, "patch_bolt", s.PatchBolt)
+		w.str(KeyAdvertisedAddress, "advertised_address", s.AdvertisedAddress)
+		w.boolean(KeyCredentialsExpired, "credentials_expired", s.CredentialsExpired)
 		for _, k := range sortedKeys(s.Extra) {
 			d.value(k, s.Extra[k])
 		}
 	})
+}
+
+// metadataWriter writes the known keys of a SUCCESS: a key when its value
+// is not zero or its bit is in present.
+type metadataWriter struct {
+	d       *dictWriter
+	present MetadataKey
+}
+
+// wants reports whether the key with bit is written.
+func (w metadataWriter) wants(bit MetadataKey, set bool) bool { return set || w.present&bit != 0 }
+
+func (w metadataWriter) str(bit MetadataKey, k, v string) {
+	if w.wants(bit, v != "") {
+		w.d.str(k, v)
+	}
+}
+
+func (w metadataWriter) integer(bit MetadataKey, k string, v int64) {
+	if w.wants(bit, v != 0) {
+		w.d.integer(k, v)
+	}
+}
+
+func (w metadataWriter) boolean(bit MetadataKey, k string, v bool) {
+	if w.wants(bit, v) {
+		w.d.boolean(k, v)
+	}
+}
+
+func (w metadataWriter) strings(bit MetadataKey, k string, v []string) {
+	if w.wants(bit, v != nil) {
+		w.d.strings(k, v)
+	}
+}
+
+func (w metadataWriter) anyMap(bit MetadataKey, k string, v map[string]any) {
+	if w.wants(bit, v != nil) {
+		w.d.anyMap(k, v)
+	}
+}
+
+func (w metadataWriter) mapList(bit MetadataKey, k string, v []map[string]any) {
+	if w.wants(bit, v != nil) {
+		w.d.mapList(k, v)
+	}
+}
+
+// routingTable writes a present but nil table as null.
+func (w metadataWriter) routingTable(bit MetadataKey, k string, v *RoutingTable) {
+	switch {
+	case v != nil:
+		w.d.dict(k, v.entries)
+	case w.wants(bit, false):
+		w.d.null(k)
+	}
+}
+
+func (w metadataWriter) hints(bit MetadataKey, k string, v Hints) {
+	if w.wants(bit, !v.IsZero()) {
+		w.d.dict(k, v.entries)
+	}
 }
 
 func (h *Hints) entries(d *dictWriter) {

@@ -109,8 +109,8 @@ func (c *TxConfig) entries(d *dictWriter, caps *Capabilities) {
 
 // decodeExtra reads an extra dictionary of BEGIN or RUN.
 func (c *TxConfig) decodeExtra(r *fieldReader, caps *Capabilities) error {
-	return eachEntry(r, "extra", func(key []byte) (err error) {
-		switch k := string(key); {
+	return eachExtra(r, caps, &c.NotificationsMinSeverity, &c.NotificationsDisabled, func(k string) (err error) {
+		switch {
 		case k == "bookmarks":
 			c.Bookmarks, err = r.strings(k, true)
 		case k == "tx_timeout":
@@ -125,12 +125,8 @@ func (c *TxConfig) decodeExtra(r *fieldReader, caps *Capabilities) error {
 			c.Database, err = r.str(k, true)
 		case k == "imp_user" && caps.ImpersonatedUser:
 			c.ImpersonatedUser, err = r.str(k, true)
-		case k == "notifications_minimum_severity" && caps.NotificationFilters:
-			c.NotificationsMinSeverity, err = r.str(k, true)
-		case k == caps.NotificationsDisabledField && caps.NotificationFilters:
-			c.NotificationsDisabled, err = r.strings(k, true)
 		default:
-			return r.unknownKey("extra", key, caps.Version)
+			return r.unknownKey("extra", k, caps.Version)
 		}
 		return err
 	})
@@ -154,17 +150,11 @@ type Begin struct {
 	TxConfig
 }
 
-// Tag returns TagBegin.
-func (*Begin) Tag() byte { return TagBegin }
-
-// Name returns "BEGIN".
-func (*Begin) Name() string { return "BEGIN" }
-
-func (m *Begin) encode(enc *packstream.Encoder, caps *Capabilities) error {
+func (m *Begin) encode(enc *packstream.Encoder, caps *Capabilities, tag byte) error {
 	if err := m.check("BEGIN", caps); err != nil {
 		return err
 	}
-	enc.WriteStructHeader(TagBegin, 1)
+	enc.WriteStructHeader(tag, 1)
 	d := newDict(enc)
 	for d.pass() {
 		m.entries(&d, caps)
@@ -177,30 +167,4 @@ func (m *Begin) decode(r *fieldReader, caps *Capabilities, fields int) error {
 		return err
 	}
 	return m.decodeExtra(r, caps)
-}
-
-// Commit commits the explicit transaction (3.0+): COMMIT.
-type Commit struct{ fieldless }
-
-// Tag returns TagCommit.
-func (*Commit) Tag() byte { return TagCommit }
-
-// Name returns "COMMIT".
-func (*Commit) Name() string { return "COMMIT" }
-
-func (*Commit) encode(enc *packstream.Encoder, _ *Capabilities) error {
-	return encodeFieldless(enc, TagCommit)
-}
-
-// Rollback rolls the explicit transaction back (3.0+): ROLLBACK.
-type Rollback struct{ fieldless }
-
-// Tag returns TagRollback.
-func (*Rollback) Tag() byte { return TagRollback }
-
-// Name returns "ROLLBACK".
-func (*Rollback) Name() string { return "ROLLBACK" }
-
-func (*Rollback) encode(enc *packstream.Encoder, _ *Capabilities) error {
-	return encodeFieldless(enc, TagRollback)
 }

@@ -45,7 +45,7 @@ func (d *Decoder) hydrate(start int, tag byte, fields, depth int) (any, error) {
 		}
 		return d.slabs.node(&n), nil
 	case tagRelationship:
-		r, err := d.readRelationship(start, fields, depth)
+		r, err := d.readRelationship(start, fields, depth, true)
 		if err != nil || !d.Slabs {
 			return r, err
 		}
@@ -54,28 +54,41 @@ func (d *Decoder) hydrate(start int, tag byte, fields, depth int) (any, error) {
 		return nil, d.errAt(start, ErrInvalidValue, "UnboundRelationship outside a Path")
 	case tagPath:
 		return d.readPath(start, fields, depth)
-	case tagDate:
-		return d.readDate(start, fields)
-	case tagTime:
-		return d.readTime(start, fields)
-	case tagLocalTime:
-		return d.readLocalTime(start, fields)
-	case tagLocalDateTime:
-		return d.readLocalDateTime(start, fields)
-	case tagDateTime, tagDateTimeZoneID, tagLegacyDateTime, tagLegacyDateTimeZoneID:
-		return d.readDateTime(start, tag, fields)
-	case tagDuration:
-		return d.readDuration(start, fields)
-	case tagPoint2D:
-		return d.readPoint2D(start, fields)
-	case tagPoint3D:
-		return d.readPoint3D(start, fields)
-	case tagVector:
-		return d.readVector(start, fields)
 	case tagUnsupportedType:
 		return d.readUnsupportedType(start, fields, depth)
 	}
+	if read := scalarStructs[tag]; read != nil {
+		return read(d, start, tag, fields)
+	}
 	return nil, d.errAt(start, ErrUnknownStructure, "tag "+markerHex(tag))
+}
+
+// structReader reads the fields of a structure with tag whose header at
+// start announced fields.
+type structReader func(d *Decoder, start int, tag byte, fields int) (any, error)
+
+// scalarStructs reads, by tag, the structures that hold no other values:
+// the temporal and spatial types and Vector.
+var scalarStructs = [256]structReader{
+	tagDate:                 scalar((*Decoder).readDate),
+	tagTime:                 scalar((*Decoder).readTime),
+	tagLocalTime:            scalar((*Decoder).readLocalTime),
+	tagLocalDateTime:        scalar((*Decoder).readLocalDateTime),
+	tagDateTime:             (*Decoder).readDateTime,
+	tagDateTimeZoneID:       (*Decoder).readDateTime,
+	tagLegacyDateTime:       (*Decoder).readDateTime,
+	tagLegacyDateTimeZoneID: (*Decoder).readDateTime,
+	tagDuration:             scalar((*Decoder).readDuration),
+	tagPoint2D:              scalar((*Decoder).readPoint2D),
+	tagPoint3D:              scalar((*Decoder).readPoint3D),
+	tagVector:               scalar((*Decoder).readVector),
+}
+
+// scalar adapts the reader of a structure that does not depend on its tag.
+func scalar[T any](read func(d *Decoder, start, fields int) (T, error)) structReader {
+	return func(d *Decoder, start int, _ byte, fields int) (any, error) {
+		return read(d, start, fields)
+	}
 }
 
 func (d *Decoder) checkFields(start int, name string, got, want int) error {
@@ -127,20 +140,11 @@ func (d *Decoder) readElementID(id int64) (string, error) {
 }
 
 func (d *Decoder) readStringList(depth int) ([]string, error) {
-	start := d.off
-	if err := d.enter(start, depth); err != nil {
-		return nil, err
-	}
-	n, err := d.ReadListHeader()
+	n, err := d.listHeader(depth)
 	if err != nil {
 		return nil, err
 	}
-	var list []string
-	if d.Slabs {
-		list = d.slabs.stringList(d.capacity(n, 1))
-	} else {
-		list = make([]string, 0, d.capacity(n, 1))
-	}
+	list := carve(&d.slabs.strs, d.capacity(n, 1), slabScalar, d.Slabs)
 	for i := 0; i < n; i++ {
 		s, err := d.stringView()
 		if err != nil {
@@ -151,12 +155,10 @@ func (d *Decoder) readStringList(depth int) ([]string, error) {
 	return list, nil
 }
 
-func (d *Decoder) readNode(start, fields, depth int) (Node, error) {
-	var n Node
-	if err := d.checkFields(start, "Node", fields, d.graphFields(3, 4)); err != nil {
+func (d *Decoder) readNode(start, fields, depth int) (n Node, err error) {
+	if err = d.checkFields(start, "Node", fields, d.graphFields(3, 4)); err != nil {
 		return n, err
 	}
-	var err error
 	if n.Id, err = d.ReadInt(); err != nil {
 		return n, err
 	}
@@ -170,20 +172,23 @@ func (d *Decoder) readNode(start, fields, depth int) (Node, error) {
 	return n, err
 }
 
-func (d *Decoder) readRelationship(start, fields, depth int) (Relationship, error) {
-	var r Relationship
-	if err := d.checkFields(start, "Relationship", fields, d.graphFields(5, 8)); err != nil {
+// readRelationship reads a Relationship or, unless bound, the
+// UnboundRelationship of a Path, which has neither start nor end.
+func (d *Decoder) readRelationship(start, fields, depth int, bound bool) (r Relationship, err error) {
+	name, want := "Relationship", d.graphFields(5, 8)
+	if !bound {
+		name, want = "UnboundRelationship", d.graphFields(3, 4)
+	}
+	if err = d.checkFields(start, name, fields, want); err != nil {
 		return r, err
 	}
-	var err error
 	if r.Id, err = d.ReadInt(); err != nil {
 		return r, err
 	}
-	if r.StartId, err = d.ReadInt(); err != nil {
-		return r, err
-	}
-	if r.EndId, err = d.ReadInt(); err != nil {
-		return r, err
+	if bound {
+		if err = d.readInts(&r.StartId, &r.EndId); err != nil {
+			return r, err
+		}
 	}
 	typ, err := d.stringView()
 	if err != nil {
@@ -193,7 +198,7 @@ func (d *Decoder) readRelationship(start, fields, depth int) (Relationship, erro
 	if r.Props, err = d.readMap(depth); err != nil {
 		return r, err
 	}
-	if r.ElementId, err = d.readElementID(r.Id); err != nil {
+	if r.ElementId, err = d.readElementID(r.Id); err != nil || !bound {
 		return r, err
 	}
 	if r.StartElementId, err = d.readElementID(r.StartId); err != nil {
@@ -203,82 +208,45 @@ func (d *Decoder) readRelationship(start, fields, depth int) (Relationship, erro
 	return r, err
 }
 
-// unboundRelationship is a relationship of a Path before it is bound to
-// its nodes.
-type unboundRelationship struct {
-	id        int64
-	elementID string
-	typ       string
-	props     map[string]any
+// readInts reads integer fields into dst, in order.
+func (d *Decoder) readInts(dst ...*int64) (err error) {
+	for _, p := range dst {
+		if *p, err = d.ReadInt(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
-func (d *Decoder) readUnbound(start, fields, depth int) (unboundRelationship, error) {
-	var u unboundRelationship
-	if err := d.checkFields(start, "UnboundRelationship", fields, d.graphFields(3, 4)); err != nil {
-		return u, err
+// readFloats reads float fields into dst, in order.
+func (d *Decoder) readFloats(dst ...*float64) (err error) {
+	for _, p := range dst {
+		if *p, err = d.ReadFloat(); err != nil {
+			return err
+		}
 	}
-	var err error
-	if u.id, err = d.ReadInt(); err != nil {
-		return u, err
-	}
-	if u.typ, err = d.ReadString(); err != nil {
-		return u, err
-	}
-	if u.props, err = d.readMap(depth); err != nil {
-		return u, err
-	}
-	u.elementID, err = d.readElementID(u.id)
-	return u, err
+	return nil
 }
 
 // smallestGraphStruct is the fewest bytes a Node or UnboundRelationship
 // takes (marker, tag, tiny id, empty list or string, empty map).
 const smallestGraphStruct = 5
 
-func (d *Decoder) readPath(start, fields, depth int) (Path, error) {
-	var p Path
-	if err := d.checkFields(start, "Path", fields, 3); err != nil {
+func (d *Decoder) readPath(start, fields, depth int) (p Path, err error) {
+	if err = d.checkFields(start, "Path", fields, 3); err != nil {
 		return p, err
 	}
-	if err := d.enter(d.off, depth); err != nil {
-		return p, err
-	}
-	n, err := d.ReadListHeader()
+	nodes, err := readGraphList(d, depth, tagNode, "Node", (*Decoder).readNode)
 	if err != nil {
 		return p, err
 	}
-	nodes := make([]Node, 0, d.capacity(n, smallestGraphStruct))
-	for i := 0; i < n; i++ {
-		at, fields, err := d.expectStruct(tagNode, "Node")
-		if err != nil {
-			return p, err
-		}
-		node, err := d.readNode(at, fields, depth+2)
-		if err != nil {
-			return p, err
-		}
-		nodes = append(nodes, node)
-	}
-	if err := d.enter(d.off, depth); err != nil {
+	rels, err := readGraphList(d, depth, tagUnboundRelationship, "UnboundRelationship", (*Decoder).readUnbound)
+	if err != nil {
 		return p, err
-	}
-	if n, err = d.ReadListHeader(); err != nil {
-		return p, err
-	}
-	rels := make([]unboundRelationship, 0, d.capacity(n, smallestGraphStruct))
-	for i := 0; i < n; i++ {
-		at, fields, err := d.expectStruct(tagUnboundRelationship, "UnboundRelationship")
-		if err != nil {
-			return p, err
-		}
-		rel, err := d.readUnbound(at, fields, depth+2)
-		if err != nil {
-			return p, err
-		}
-		rels = append(rels, rel)
 	}
 	indicesAt := d.off
-	if n, err = d.ReadListHeader(); err != nil {
+	n, err := d.ReadListHeader()
+	if err != nil {
 		return p, err
 	}
 	indices := make([]int64, 0, d.capacity(n, 1))
@@ -294,9 +262,35 @@ func (d *Decoder) readPath(start, fields, depth int) (Path, error) {
 	})
 }
 
+func (d *Decoder) readUnbound(start, fields, depth int) (Relationship, error) {
+	return d.readRelationship(start, fields, depth, false)
+}
+
+// readGraphList reads a list of the structures with tag that a Path at
+// depth holds, each with read.
+func readGraphList[T any](d *Decoder, depth int, tag byte, name string, read func(d *Decoder, start, fields, depth int) (T, error)) ([]T, error) {
+	n, err := d.listHeader(depth)
+	if err != nil {
+		return nil, err
+	}
+	list := make([]T, 0, d.capacity(n, smallestGraphStruct))
+	for i := 0; i < n; i++ {
+		at, fields, err := d.expectStruct(tag, name)
+		if err != nil {
+			return nil, err
+		}
+		v, err := read(d, at, fields, depth+2)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, v)
+	}
+	return list, nil
+}
+
 // bindPath turns the wire form of a path into the sequence of its nodes and
 // bound relationships, checking every index.
-func bindPath(nodes []Node, rels []unboundRelationship, indices []int64, fail func(string) error) (Path, error) {
+func bindPath(nodes []Node, rels []Relationship, indices []int64, fail func(string) error) (Path, error) {
 	if len(nodes) == 0 {
 		return Path{}, fail("Path without nodes")
 	}
@@ -321,8 +315,7 @@ func bindPath(nodes []Node, rels []unboundRelationship, indices []int64, fail fu
 				" out of range for " + strconv.Itoa(len(nodes)) + " nodes")
 		}
 		prev, next := &p.Nodes[len(p.Nodes)-1], &nodes[ni]
-		u := rels[abs64(ri)-1]
-		r := Relationship{Id: u.id, ElementId: u.elementID, Type: u.typ, Props: u.props}
+		r := rels[abs64(ri)-1]
 		from, to := prev, next
 		if ri < 0 {
 			from, to = next, prev
@@ -386,11 +379,17 @@ func clockIn(nanos int64, loc *time.Location) time.Time {
 	return time.Date(1970, 1, 1, int(secs/3600), int(secs/60%60), int(secs%60), int(nanos%ns), loc)
 }
 
-func (d *Decoder) readTime(start, fields int) (Time, error) {
-	if err := d.checkFields(start, "Time", fields, 2); err != nil {
-		return Time{}, err
+// readNanosOfDay checks the field count of a Time or LocalTime (name) and
+// reads its first field, the nanoseconds of the day.
+func (d *Decoder) readNanosOfDay(start int, name string, fields, want int) (int64, error) {
+	if err := d.checkFields(start, name, fields, want); err != nil {
+		return 0, err
 	}
-	nanos, err := d.readIntIn(0, nanosPerDay-1, "nanoseconds of the day")
+	return d.readIntIn(0, nanosPerDay-1, "nanoseconds of the day")
+}
+
+func (d *Decoder) readTime(start, fields int) (Time, error) {
+	nanos, err := d.readNanosOfDay(start, "Time", fields, 2)
 	if err != nil {
 		return Time{}, err
 	}
@@ -402,10 +401,7 @@ func (d *Decoder) readTime(start, fields int) (Time, error) {
 }
 
 func (d *Decoder) readLocalTime(start, fields int) (LocalTime, error) {
-	if err := d.checkFields(start, "LocalTime", fields, 1); err != nil {
-		return LocalTime{}, err
-	}
-	nanos, err := d.readIntIn(0, nanosPerDay-1, "nanoseconds of the day")
+	nanos, err := d.readNanosOfDay(start, "LocalTime", fields, 1)
 	if err != nil {
 		return LocalTime{}, err
 	}
@@ -475,19 +471,11 @@ func (d *Decoder) readDateTime(start int, tag byte, fields int) (any, error) {
 	return time.Date(w.Year(), w.Month(), w.Day(), w.Hour(), w.Minute(), w.Second(), w.Nanosecond(), loc), nil
 }
 
-func (d *Decoder) readDuration(start, fields int) (Duration, error) {
-	var v Duration
-	if err := d.checkFields(start, "Duration", fields, 4); err != nil {
+func (d *Decoder) readDuration(start, fields int) (v Duration, err error) {
+	if err = d.checkFields(start, "Duration", fields, 4); err != nil {
 		return v, err
 	}
-	var err error
-	if v.Months, err = d.ReadInt(); err != nil {
-		return v, err
-	}
-	if v.Days, err = d.ReadInt(); err != nil {
-		return v, err
-	}
-	if v.Seconds, err = d.ReadInt(); err != nil {
+	if err = d.readInts(&v.Months, &v.Days, &v.Seconds); err != nil {
 		return v, err
 	}
 	nanos, err := d.readIntIn(math.MinInt32, math.MaxInt32, "nanoseconds")
@@ -495,44 +483,27 @@ func (d *Decoder) readDuration(start, fields int) (Duration, error) {
 	return v, err
 }
 
-func (d *Decoder) readSRID() (uint32, error) {
-	x, err := d.readIntIn(0, math.MaxUint32, "spatial reference id")
-	return uint32(x), err
-}
-
-func (d *Decoder) readPoint2D(start, fields int) (Point2D, error) {
-	var p Point2D
-	if err := d.checkFields(start, "Point2D", fields, 3); err != nil {
-		return p, err
-	}
-	var err error
-	if p.SpatialRefId, err = d.readSRID(); err != nil {
-		return p, err
-	}
-	if p.X, err = d.ReadFloat(); err != nil {
-		return p, err
-	}
-	p.Y, err = d.ReadFloat()
+func (d *Decoder) readPoint2D(start, fields int) (p Point2D, err error) {
+	p.SpatialRefId, err = d.readPoint(start, "Point2D", fields, &p.X, &p.Y)
 	return p, err
 }
 
-func (d *Decoder) readPoint3D(start, fields int) (Point3D, error) {
-	var p Point3D
-	if err := d.checkFields(start, "Point3D", fields, 4); err != nil {
-		return p, err
-	}
-	var err error
-	if p.SpatialRefId, err = d.readSRID(); err != nil {
-		return p, err
-	}
-	if p.X, err = d.ReadFloat(); err != nil {
-		return p, err
-	}
-	if p.Y, err = d.ReadFloat(); err != nil {
-		return p, err
-	}
-	p.Z, err = d.ReadFloat()
+func (d *Decoder) readPoint3D(start, fields int) (p Point3D, err error) {
+	p.SpatialRefId, err = d.readPoint(start, "Point3D", fields, &p.X, &p.Y, &p.Z)
 	return p, err
+}
+
+// readPoint reads the fields of a point structure of name: its spatial
+// reference id, returned, and its coordinates, into coords.
+func (d *Decoder) readPoint(start int, name string, fields int, coords ...*float64) (uint32, error) {
+	if err := d.checkFields(start, name, fields, 1+len(coords)); err != nil {
+		return 0, err
+	}
+	srid, err := d.readIntIn(0, math.MaxUint32, "spatial reference id")
+	if err != nil {
+		return 0, err
+	}
+	return uint32(srid), d.readFloats(coords...)
 }
 
 func (d *Decoder) readVector(start, fields int) (any, error) {
@@ -568,42 +539,27 @@ func decodeVectorData(typ VectorType, data []byte) any {
 	be := binary.BigEndian
 	switch typ {
 	case VectorInt8:
-		v := make([]int8, len(data))
-		for i, b := range data {
-			v[i] = int8(b)
-		}
-		return Vector[int8]{Elems: v}
+		return vectorOf(data, 1, func(b []byte) int8 { return int8(b[0]) })
 	case VectorInt16:
-		v := make([]int16, len(data)/2)
-		for i := range v {
-			v[i] = int16(be.Uint16(data[2*i:]))
-		}
-		return Vector[int16]{Elems: v}
+		return vectorOf(data, 2, func(b []byte) int16 { return int16(be.Uint16(b)) })
 	case VectorInt32:
-		v := make([]int32, len(data)/4)
-		for i := range v {
-			v[i] = int32(be.Uint32(data[4*i:]))
-		}
-		return Vector[int32]{Elems: v}
+		return vectorOf(data, 4, func(b []byte) int32 { return int32(be.Uint32(b)) })
 	case VectorInt64:
-		v := make([]int64, len(data)/8)
-		for i := range v {
-			v[i] = int64(be.Uint64(data[8*i:]))
-		}
-		return Vector[int64]{Elems: v}
+		return vectorOf(data, 8, func(b []byte) int64 { return int64(be.Uint64(b)) })
 	case VectorFloat32:
-		v := make([]float32, len(data)/4)
-		for i := range v {
-			v[i] = math.Float32frombits(be.Uint32(data[4*i:]))
-		}
-		return Vector[float32]{Elems: v}
+		return vectorOf(data, 4, func(b []byte) float32 { return math.Float32frombits(be.Uint32(b)) })
 	default:
-		v := make([]float64, len(data)/8)
-		for i := range v {
-			v[i] = math.Float64frombits(be.Uint64(data[8*i:]))
-		}
-		return Vector[float64]{Elems: v}
+		return vectorOf(data, 8, func(b []byte) float64 { return math.Float64frombits(be.Uint64(b)) })
 	}
+}
+
+// vectorOf converts data, elements of size bytes each, with elem.
+func vectorOf[T VectorElement](data []byte, size int, elem func([]byte) T) Vector[T] {
+	v := make([]T, len(data)/size)
+	for i := range v {
+		v[i] = elem(data[size*i:])
+	}
+	return Vector[T]{Elems: v}
 }
 
 func (d *Decoder) readUnsupportedType(start, fields, depth int) (UnsupportedType, error) {

@@ -46,12 +46,9 @@ func (d *Decoder) readValue(depth int) (any, error) {
 	case markerNull:
 		d.off++
 		return nil, nil
-	case markerTrue:
+	case markerTrue, markerFalse:
 		d.off++
-		return true, nil
-	case markerFalse:
-		d.off++
-		return false, nil
+		return m == markerTrue, nil
 	case markerFloat64:
 		f, err := d.readFloatBody()
 		if err != nil || !d.Slabs {
@@ -101,29 +98,26 @@ func (d *Decoder) capacity(n, perEntry int) int {
 	return n
 }
 
-// enter checks the nesting limit for a container at start.
+// enter checks the nesting limit for a container at start. It is small
+// enough to be inlined; tooDeep builds the error.
 func (d *Decoder) enter(start, depth int) error {
 	if depth >= MaxDepth {
-		return d.errAt(start, ErrTooDeep, "more than "+strconv.Itoa(MaxDepth)+" nested lists, maps or structures")
+		return d.tooDeep(start)
 	}
 	return nil
 }
 
+func (d *Decoder) tooDeep(start int) error {
+	return d.errAt(start, ErrTooDeep, "more than "+strconv.Itoa(MaxDepth)+" nested lists, maps or structures")
+}
+
 func (d *Decoder) readList(depth int) ([]any, error) {
 	start := d.off
-	if err := d.enter(start, depth); err != nil {
-		return nil, err
-	}
-	n, err := d.ReadListHeader()
+	n, err := d.listHeader(depth)
 	if err != nil {
 		return nil, err
 	}
-	var list []any
-	if d.Slabs {
-		list = d.slabs.list(d.capacity(n, 1))
-	} else {
-		list = make([]any, 0, d.capacity(n, 1))
-	}
+	list := carve(&d.slabs.anys, d.capacity(n, 1), slabAnys, d.Slabs)
 	for i := 0; i < n; i++ {
 		v, err := d.readValue(depth + 1)
 		if err != nil {
@@ -137,10 +131,7 @@ func (d *Decoder) readList(depth int) ([]any, error) {
 
 func (d *Decoder) readMap(depth int) (map[string]any, error) {
 	start := d.off
-	if err := d.enter(start, depth); err != nil {
-		return nil, err
-	}
-	n, err := d.ReadMapHeader()
+	n, err := d.mapHeader(depth)
 	if err != nil {
 		return nil, err
 	}
@@ -222,21 +213,9 @@ func (d *Decoder) skipOne(pending *int) error {
 	case markerBytes8, markerBytes16, markerBytes32:
 		return d.skipSized(at, 1<<(m-markerBytes8), "bytes")
 	case markerList8, markerList16, markerList32:
-		n, data, err := d.readSize(at, 1<<(m-markerList8), "list")
-		if err != nil {
-			return err
-		}
-		d.off = data
-		*pending += n
-		return nil
+		return d.skipHeader(at, 1<<(m-markerList8), "list", 1, pending)
 	case markerMap8, markerMap16, markerMap32:
-		n, data, err := d.readSize(at, 1<<(m-markerMap8), "map")
-		if err != nil {
-			return err
-		}
-		d.off = data
-		*pending += 2 * n
-		return nil
+		return d.skipHeader(at, 1<<(m-markerMap8), "map", 2, pending)
 	case markerUUID:
 		if !d.Dialect.UUIDs {
 			return d.errAt(at, ErrNotInDialect, "UUID marker 0xE0 needs Bolt 6.1")
@@ -253,6 +232,18 @@ func (d *Decoder) skipPayload(at, head, n int) error {
 		return d.truncated(at, "value of "+strconv.Itoa(n)+" bytes")
 	}
 	d.off = at + head + n
+	return nil
+}
+
+// skipHeader moves past the sized header of a list or map at at, adding
+// perEntry values for each of its entries to pending.
+func (d *Decoder) skipHeader(at, width int, what string, perEntry int, pending *int) error {
+	n, data, err := d.readSize(at, width, what)
+	if err != nil {
+		return err
+	}
+	d.off = data
+	*pending += perEntry * n
 	return nil
 }
 

@@ -132,13 +132,10 @@ func (d *Decoder) ReadBool() (bool, error) {
 	if d.off >= len(d.buf) {
 		return false, d.truncated(d.off, "want boolean")
 	}
-	switch d.buf[d.off] {
-	case markerTrue:
+	switch m := d.buf[d.off]; m {
+	case markerTrue, markerFalse:
 		d.off++
-		return true, nil
-	case markerFalse:
-		d.off++
-		return false, nil
+		return m == markerTrue, nil
 	}
 	return false, d.unexpected(d.off, "boolean")
 }
@@ -310,8 +307,11 @@ func (d *Decoder) ReadBytes() ([]byte, error) {
 
 // readHeader reads a list or map header: tiny markers tinyBase|n, sized
 // markers marker8, marker8+1, marker8+2.
-func (d *Decoder) readHeader(tinyBase, marker8 byte, what string) (int, error) {
+func (d *Decoder) readHeader(tinyBase, marker8 byte, what string, depth int) (int, error) {
 	start := d.off
+	if err := d.enter(start, depth); err != nil {
+		return 0, err
+	}
 	if start >= len(d.buf) {
 		return 0, d.truncated(start, "want "+what)
 	}
@@ -335,13 +335,25 @@ func (d *Decoder) readHeader(tinyBase, marker8 byte, what string) (int, error) {
 // entries; the entries follow. The number is what the input claims: size
 // allocations by min(n, Remaining()).
 func (d *Decoder) ReadListHeader() (int, error) {
-	return d.readHeader(markerTinyListBase, markerList8, "list")
+	return d.readHeader(markerTinyListBase, markerList8, "list", 0)
 }
 
 // ReadMapHeader reads the header of a map and returns its number of
 // entries; n times a key (string) and a value follow.
 func (d *Decoder) ReadMapHeader() (int, error) {
-	return d.readHeader(markerTinyMapBase, markerMap8, "map")
+	return d.readHeader(markerTinyMapBase, markerMap8, "map", 0)
+}
+
+// listHeader reads the header of a list nested in depth lists, maps or
+// structures.
+func (d *Decoder) listHeader(depth int) (int, error) {
+	return d.readHeader(markerTinyListBase, markerList8, "list", depth)
+}
+
+// mapHeader reads the header of a map nested in depth lists, maps or
+// structures.
+func (d *Decoder) mapHeader(depth int) (int, error) {
+	return d.readHeader(markerTinyMapBase, markerMap8, "map", depth)
 }
 
 // ReadStructHeader reads the header of a structure and returns its tag and

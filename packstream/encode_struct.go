@@ -7,8 +7,9 @@ import (
 	"time"
 )
 
-// writeProps writes a property map of a graph value.
-func (e *Encoder) writeProps(props map[string]any, depth int) error {
+// writeMap writes a map of values at depth, such as the properties of a
+// graph value.
+func (e *Encoder) writeMap(props map[string]any, depth int) error {
 	if depth >= MaxDepth {
 		return tooDeep(props)
 	}
@@ -36,7 +37,7 @@ func (e *Encoder) writeNode(n Node, depth int) error {
 	for _, l := range n.Labels {
 		e.WriteString(l)
 	}
-	if err := e.writeProps(n.Props, depth+1); err != nil {
+	if err := e.writeMap(n.Props, depth+1); err != nil {
 		return withPath(err, ".Props")
 	}
 	if e.Dialect.ElementIDs {
@@ -51,7 +52,7 @@ func (e *Encoder) writeRelationship(r Relationship, depth int) error {
 	e.WriteInt(r.StartId)
 	e.WriteInt(r.EndId)
 	e.WriteString(r.Type)
-	if err := e.writeProps(r.Props, depth+1); err != nil {
+	if err := e.writeMap(r.Props, depth+1); err != nil {
 		return withPath(err, ".Props")
 	}
 	if e.Dialect.ElementIDs {
@@ -132,7 +133,7 @@ func (e *Encoder) writePath(p Path, depth int) error {
 		e.WriteStructHeader(tagUnboundRelationship, e.graphFields(3, 4))
 		e.WriteInt(r.Id)
 		e.WriteString(r.Type)
-		if err := e.writeProps(r.Props, depth+2); err != nil {
+		if err := e.writeMap(r.Props, depth+2); err != nil {
 			return withPath(err, ".Relationships["+strconv.Itoa(i)+"].Props")
 		}
 		if e.Dialect.ElementIDs {
@@ -217,9 +218,14 @@ func (e *Encoder) writeDuration(d Duration) {
 	e.WriteInt(int64(d.Nanos))
 }
 
-// writeVector writes a Vector structure: the element type as a one-byte
-// Bytes value, then the elements big-endian as another.
-func writeVector[T VectorElement](e *Encoder, v Vector[T]) error {
+// vectorWriter is implemented by every Vector[T].
+type vectorWriter interface {
+	writeTo(e *Encoder) error
+}
+
+// writeTo writes a Vector structure: the element type as a one-byte Bytes
+// value, then the elements big-endian as another.
+func (v Vector[T]) writeTo(e *Encoder) error {
 	if !e.Dialect.Vectors {
 		return notInDialect(v, "Vector needs Bolt 6.0")
 	}

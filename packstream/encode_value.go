@@ -2,6 +2,7 @@ package packstream
 
 import (
 	"math"
+	"reflect"
 	"strconv"
 	"time"
 )
@@ -78,18 +79,10 @@ func (e *Encoder) writeValue(v any, depth int) error {
 		e.WriteInt(int64(x))
 	case int64:
 		e.WriteInt(x)
-	case int32:
-		e.WriteInt(int64(x))
-	case int16:
-		e.WriteInt(int64(x))
-	case int8:
-		e.WriteInt(int64(x))
-	case uint8:
-		e.WriteInt(int64(x))
-	case uint16:
-		e.WriteInt(int64(x))
-	case uint32:
-		e.WriteInt(int64(x))
+	case int32, int16, int8:
+		e.WriteInt(reflect.ValueOf(x).Int())
+	case uint32, uint16, uint8:
+		e.WriteInt(int64(reflect.ValueOf(x).Uint()))
 	case uint:
 		return e.writeUint(uint64(x), v)
 	case uint64:
@@ -103,26 +96,9 @@ func (e *Encoder) writeValue(v any, depth int) error {
 	case []byte:
 		e.WriteBytes(x)
 	case []any:
-		if depth >= MaxDepth {
-			return tooDeep(v)
-		}
-		e.WriteListHeader(len(x))
-		for i, item := range x {
-			if err := e.writeValue(item, depth+1); err != nil {
-				return atIndex(err, i)
-			}
-		}
+		return writeList(e, x, depth)
 	case map[string]any:
-		if depth >= MaxDepth {
-			return tooDeep(v)
-		}
-		e.WriteMapHeader(len(x))
-		for k, item := range x {
-			e.WriteString(k)
-			if err := e.writeValue(item, depth+1); err != nil {
-				return atKey(err, k)
-			}
-		}
+		return e.writeMap(x, depth)
 	case []string:
 		e.WriteListHeader(len(x))
 		for _, s := range x {
@@ -144,15 +120,7 @@ func (e *Encoder) writeValue(v any, depth int) error {
 			e.WriteFloat(f)
 		}
 	case []map[string]any:
-		if depth >= MaxDepth {
-			return tooDeep(v)
-		}
-		e.WriteListHeader(len(x))
-		for i, m := range x {
-			if err := e.writeValue(m, depth+1); err != nil {
-				return atIndex(err, i)
-			}
-		}
+		return writeList(e, x, depth)
 	case map[string]string:
 		e.WriteMapHeader(len(x))
 		for k, s := range x {
@@ -165,6 +133,20 @@ func (e *Encoder) writeValue(v any, depth int) error {
 		e.writeDuration(durationFromGo(x))
 	default:
 		return e.writeOther(v, depth)
+	}
+	return nil
+}
+
+// writeList writes a list of values at depth.
+func writeList[T any](e *Encoder, list []T, depth int) error {
+	if depth >= MaxDepth {
+		return tooDeep(list)
+	}
+	e.WriteListHeader(len(list))
+	for i, item := range list {
+		if err := e.writeValue(item, depth+1); err != nil {
+			return atIndex(err, i)
+		}
 	}
 	return nil
 }
@@ -206,18 +188,8 @@ func (e *Encoder) writeOther(v any, depth int) error {
 		e.WriteUUID(x)
 	case UnsupportedType:
 		return e.writeUnsupportedType(x)
-	case Vector[int8]:
-		return writeVector(e, x)
-	case Vector[int16]:
-		return writeVector(e, x)
-	case Vector[int32]:
-		return writeVector(e, x)
-	case Vector[int64]:
-		return writeVector(e, x)
-	case Vector[float32]:
-		return writeVector(e, x)
-	case Vector[float64]:
-		return writeVector(e, x)
+	case vectorWriter:
+		return x.writeTo(e)
 	case InvalidValue:
 		return &EncodeError{Type: typeOf(v), Value: v, Err: ErrInvalidValue, Detail: "an InvalidValue cannot be sent"}
 	default:

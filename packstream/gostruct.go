@@ -302,11 +302,7 @@ func (e *Encoder) writeRV(rv reflect.Value, depth int) error {
 			return e.writeGoStruct(el, depth)
 		}
 	case reflect.Slice:
-		if rv.Type().Elem().Kind() == reflect.Uint8 {
-			e.WriteBytes(rv.Bytes())
-			return nil
-		}
-		return e.writeReflectList(rv, nil, depth)
+		return e.writeReflectValue(rv, nil, depth)
 	case reflect.Interface:
 		if rv.IsNil() {
 			e.WriteNull()

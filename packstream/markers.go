@@ -80,12 +80,12 @@ var kindNames = [...]string{
 	KindUUID:    "uuid",
 }
 
-// String names the kind.
+// String names the kind; a value that is no Kind is "invalid".
 func (k Kind) String() string {
-	if int(k) < len(kindNames) {
-		return kindNames[k]
+	if int(k) >= len(kindNames) {
+		k = KindInvalid
 	}
-	return "invalid"
+	return kindNames[k]
 }
 
 // markerKinds maps every marker byte to its kind (KindUUID for 0xE0

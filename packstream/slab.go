@@ -49,38 +49,40 @@ func box(typ, p unsafe.Pointer) (v any) {
 	return v
 }
 
-// list returns an empty list with capacity n.
-func (s *slabs) list(n int) []any {
-	if n > slabAnys/4 {
-		return make([]any, 0, n)
+// carve returns an empty slice with capacity n from *free, the free part
+// of a chunk of size elements, or from an allocation of its own when n is
+// more than a quarter of a chunk or pooled is false.
+func carve[T any](free *[]T, n, size int, pooled bool) []T {
+	if !pooled || n > size/4 {
+		return make([]T, 0, n)
 	}
-	if len(s.anys) < n {
-		s.anys = make([]any, slabAnys)
+	if len(*free) < n {
+		*free = make([]T, size)
 	}
-	l := s.anys[:0:n]
-	s.anys = s.anys[n:]
+	l := (*free)[:0:n]
+	*free = (*free)[n:]
 	return l
 }
 
-func (s *slabs) int(v int64) any {
-	if len(s.ints) == 0 {
-		s.ints = make([]int64, slabScalar)
+// boxIn copies v into the next element of *free, the free part of a chunk
+// of size elements, and returns it boxed as an interface of type typ.
+func boxIn[T any](free *[]T, size int, typ unsafe.Pointer, v T) any {
+	if len(*free) == 0 {
+		*free = make([]T, size)
 	}
-	p := &s.ints[0]
+	p := &(*free)[0]
 	*p = v
-	s.ints = s.ints[1:]
-	return box(int64Type, unsafe.Pointer(p))
+	*free = (*free)[1:]
+	return box(typ, unsafe.Pointer(p))
 }
 
-func (s *slabs) float(v float64) any {
-	if len(s.floats) == 0 {
-		s.floats = make([]float64, slabScalar)
-	}
-	p := &s.floats[0]
-	*p = v
-	s.floats = s.floats[1:]
-	return box(float64Type, unsafe.Pointer(p))
-}
+func (s *slabs) int(v int64) any { return boxIn(&s.ints, slabScalar, int64Type, v) }
+
+func (s *slabs) float(v float64) any { return boxIn(&s.floats, slabScalar, float64Type, v) }
+
+func (s *slabs) node(n *Node) any { return boxIn(&s.nodes, slabGraph, nodeType, *n) }
+
+func (s *slabs) rel(r *Relationship) any { return boxIn(&s.rels, slabGraph, relType, *r) }
 
 // string returns b as a string in the byte slab.
 func (s *slabs) string(b []byte) string {
@@ -103,45 +105,5 @@ func (s *slabs) string(b []byte) string {
 // stringValue returns b as a string boxed in an interface, string and
 // header in slabs.
 func (s *slabs) stringValue(b []byte) any {
-	if len(s.strs) == 0 {
-		s.strs = make([]string, slabScalar)
-	}
-	p := &s.strs[0]
-	*p = s.string(b)
-	s.strs = s.strs[1:]
-	return box(stringType, unsafe.Pointer(p))
-}
-
-// stringList returns an empty list of strings with capacity n, in the
-// strings slab.
-func (s *slabs) stringList(n int) []string {
-	if n > slabScalar/4 {
-		return make([]string, 0, n)
-	}
-	if len(s.strs) < n {
-		s.strs = make([]string, slabScalar)
-	}
-	l := s.strs[:0:n]
-	s.strs = s.strs[n:]
-	return l
-}
-
-func (s *slabs) node(n *Node) any {
-	if len(s.nodes) == 0 {
-		s.nodes = make([]Node, slabGraph)
-	}
-	p := &s.nodes[0]
-	*p = *n
-	s.nodes = s.nodes[1:]
-	return box(nodeType, unsafe.Pointer(p))
-}
-
-func (s *slabs) rel(r *Relationship) any {
-	if len(s.rels) == 0 {
-		s.rels = make([]Relationship, slabGraph)
-	}
-	p := &s.rels[0]
-	*p = *r
-	s.rels = s.rels[1:]
-	return box(relType, unsafe.Pointer(p))
+	return boxIn(&s.strs, slabScalar, stringType, s.string(b))
 }

@@ -18,16 +18,7 @@ type Point2D struct {
 }
 
 // String formats the point like Cypher does, e.g. point({srid:4326, x:1, y:2}).
-func (p Point2D) String() string {
-	b := []byte("point({srid:")
-	b = strconv.AppendUint(b, uint64(p.SpatialRefId), 10)
-	b = append(b, ", x:"...)
-	b = strconv.AppendFloat(b, p.X, 'g', -1, 64)
-	b = append(b, ", y:"...)
-	b = strconv.AppendFloat(b, p.Y, 'g', -1, 64)
-	b = append(b, "})"...)
-	return string(b)
-}
+func (p Point2D) String() string { return formatPoint(p.SpatialRefId, p.X, p.Y) }
 
 // Point3D is a location in a three-dimensional coordinate reference system
 // (structure 'Y' 0x59), e.g. SpatialRefId 4979 (WGS-84 3D) or 9157
@@ -40,15 +31,16 @@ type Point3D struct {
 }
 
 // String formats the point like Cypher does, e.g. point({srid:9157, x:1, y:2, z:3}).
-func (p Point3D) String() string {
+func (p Point3D) String() string { return formatPoint(p.SpatialRefId, p.X, p.Y, p.Z) }
+
+// formatPoint formats a point with its coordinates x, y and, if given, z.
+func formatPoint(srid uint32, coords ...float64) string {
 	b := []byte("point({srid:")
-	b = strconv.AppendUint(b, uint64(p.SpatialRefId), 10)
-	b = append(b, ", x:"...)
-	b = strconv.AppendFloat(b, p.X, 'g', -1, 64)
-	b = append(b, ", y:"...)
-	b = strconv.AppendFloat(b, p.Y, 'g', -1, 64)
-	b = append(b, ", z:"...)
-	b = strconv.AppendFloat(b, p.Z, 'g', -1, 64)
-	b = append(b, "})"...)
-	return string(b)
+	b = strconv.AppendUint(b, uint64(srid), 10)
+	for i, c := range coords {
+		b = append(b, ", "...)
+		b = append(b, "xyz"[i], ':')
+		b = strconv.AppendFloat(b, c, 'g', -1, 64)
+	}
+	return string(append(b, "})"...))
 }

@@ -39,33 +39,31 @@ type meters struct {
 	refreshes  metric.Int64Counter
 }
 
+// orNoop returns the instrument made, or noop after reporting err to
+// otel's error handler.
+func orNoop[T any](made T, err error, noop T) T {
+	if err != nil {
+		otel.Handle(err)
+		return noop
+	}
+	return made
+}
+
 // newMeters creates the instruments on m. An instrument the SDK refuses
 // is reported to otel's error handler and replaced by a no-op one.
 func newMeters(m metric.Meter) *meters {
 	histogram := func(name, desc string) metric.Float64Histogram {
 		h, err := m.Float64Histogram(name, metric.WithUnit("s"), metric.WithDescription(desc),
 			metric.WithExplicitBucketBoundaries(durationBuckets...))
-		if err != nil {
-			otel.Handle(err)
-			return metricnoop.Float64Histogram{}
-		}
-		return h
+		return orNoop[metric.Float64Histogram](h, err, metricnoop.Float64Histogram{})
 	}
 	upDown := func(name, unit, desc string) metric.Int64UpDownCounter {
 		c, err := m.Int64UpDownCounter(name, metric.WithUnit(unit), metric.WithDescription(desc))
-		if err != nil {
-			otel.Handle(err)
-			return metricnoop.Int64UpDownCounter{}
-		}
-		return c
+		return orNoop[metric.Int64UpDownCounter](c, err, metricnoop.Int64UpDownCounter{})
 	}
 	counter := func(name, unit, desc string) metric.Int64Counter {
 		c, err := m.Int64Counter(name, metric.WithUnit(unit), metric.WithDescription(desc))
-		if err != nil {
-			otel.Handle(err)
-			return metricnoop.Int64Counter{}
-		}
-		return c
+		return orNoop[metric.Int64Counter](c, err, metricnoop.Int64Counter{})
 	}
 	return &meters{
 		opDuration: histogram(MetricOperationDuration, "Duration of database client operations."),

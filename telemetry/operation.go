@@ -133,9 +133,7 @@ func (o *Operation) SetServer(address string, port int, protocol string) {
 	if o == nil {
 		return
 	}
-	o.mu.Lock()
-	o.address, o.port = address, port
-	o.mu.Unlock()
+	o.locked(func() { o.address, o.port = address, port })
 	if o.span == nil {
 		return
 	}
@@ -158,13 +156,18 @@ func (o *Operation) SetDatabase(db string) {
 	if o == nil || db == "" {
 		return
 	}
-	o.mu.Lock()
-	o.db = db
-	o.mu.Unlock()
+	o.locked(func() { o.db = db })
 	if o.span != nil {
 		o.span.SetAttributes(keyNamespace.String(db))
 		o.span.SetName(operationSpanName(o.kind, db))
 	}
+}
+
+// locked runs change with the operation's lock held.
+func (o *Operation) locked(change func()) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	change()
 }
 
 // database returns the operation's database as known so far.
@@ -179,9 +182,7 @@ func (o *Operation) SetAttempt(n int) {
 	if o == nil {
 		return
 	}
-	o.mu.Lock()
-	o.attempt = n
-	o.mu.Unlock()
+	o.locked(func() { o.attempt = n })
 	if o.span != nil {
 		o.span.SetAttributes(AttrRetryAttempt.Int(n))
 	}
