@@ -788,6 +788,28 @@ func (s *Stream) earlierFromOption() error {
 	return s.opts.Earlier()
 }
 
+// lockForSummary locks s.mu for the summary that answers one of the
+// stream's requests and counts the request answered. It returns the
+// error an IGNORED stands for, read before locking (Earlier may take
+// other locks).
+func (s *Stream) lockForSummary(resp *bolt.Response) (ignored error) {
+	if resp.Kind != bolt.ResponseSuccess && resp.Kind != bolt.ResponseFailure {
+		ignored = s.ignoredError()
+	}
+	s.mu.Lock()
+	s.pending--
+	return ignored
+}
+
+// failedLocked records a FAILURE that answered one of the stream's
+// requests.
+func (s *Stream) failedLocked(f *bolt.Failure) {
+	s.failed = true
+	if s.err == nil || s.cancelled {
+		s.err = s.mapFailure(f)
+	}
+}
+
 // runHandler handles the answer to the stream's RUN.
 type runHandler Stream
 
@@ -803,12 +825,7 @@ func (h *runHandler) OnRecord([]any) {}
 
 func (h *runHandler) OnSummary(resp *bolt.Response) {
 	s := (*Stream)(h)
-	var ignored error // read before locking: Earlier may take other locks
-	if resp.Kind != bolt.ResponseSuccess && resp.Kind != bolt.ResponseFailure {
-		ignored = s.ignoredError()
-	}
-	s.mu.Lock()
-	s.pending--
+	ignored := s.lockForSummary(resp)
 	switch resp.Kind {
 	case bolt.ResponseSuccess:
 		s.keys = resp.Success.Fields
@@ -828,10 +845,7 @@ func (h *runHandler) OnSummary(resp *bolt.Response) {
 		s.mu.Unlock()
 		return
 	case bolt.ResponseFailure:
-		s.failed = true
-		if s.err == nil || s.cancelled {
-			s.err = s.mapFailure(&resp.Failure)
-		}
+		s.failedLocked(&resp.Failure)
 	default:
 		s.ignoredLocked(ignored)
 	}
@@ -911,12 +925,7 @@ func (s *Stream) wakeForRecordsLocked() {
 
 func (h *pullHandler) OnSummary(resp *bolt.Response) {
 	s := (*Stream)(h)
-	var ignored error // read before locking: Earlier may take other locks
-	if resp.Kind != bolt.ResponseSuccess && resp.Kind != bolt.ResponseFailure {
-		ignored = s.ignoredError()
-	}
-	s.mu.Lock()
-	s.pending--
+	ignored := s.lockForSummary(resp)
 	s.pullInFlight = false
 	if s.opts.WholeBatches && len(s.queue) > 0 && (len(s.bounds) == 0 || s.bounds[len(s.bounds)-1] < len(s.queue)) {
 		s.bounds = append(s.bounds, len(s.queue))
@@ -943,10 +952,7 @@ func (h *pullHandler) OnSummary(resp *bolt.Response) {
 		s.mergeFinalLocked(meta)
 		s.finishLocked()
 	case bolt.ResponseFailure:
-		s.failed = true
-		if s.err == nil || s.cancelled {
-			s.err = s.mapFailure(&resp.Failure)
-		}
+		s.failedLocked(&resp.Failure)
 		// Records that arrived before the failure still go to the
 		// consumer, then the error.
 		s.finishLocked()
