@@ -36,6 +36,8 @@ type Decoder struct {
 	// decoder meets again and again (map keys, labels, relationship
 	// types), so each record does not allocate them anew.
 	names map[string]string
+	// recent holds the names met last, one per slot of a cheap hash.
+	recent [16]string
 }
 
 // Bounds of the name table: strings longer than maxNameLen are not shared,
@@ -52,10 +54,21 @@ func (d *Decoder) name(b []byte) string {
 	if len(b) > maxNameLen {
 		return string(b)
 	}
+	if len(b) == 0 {
+		return ""
+	}
+	// The same few names come again record after record: a look at the
+	// slot of recent names costs a comparison, not a map lookup.
+	slot := &d.recent[(len(b)^int(b[0])<<1^int(b[len(b)-1])<<2)%len(d.recent)]
+	if *slot == string(b) {
+		return *slot
+	}
 	if s, ok := d.names[string(b)]; ok {
+		*slot = s
 		return s
 	}
 	s := string(b)
+	*slot = s
 	if d.names == nil {
 		d.names = make(map[string]string, 16)
 	}
