@@ -79,15 +79,22 @@ func (s *fakeServer) serve(nc net.Conn) {
 // system) when the test ends.
 func newTestPool(t *testing.T, s *fakeServer, cfg actors.PoolConfig) *actors.Pool {
 	t.Helper()
+	return startPool(t, "fake:7687", s.dial, cfg)
+}
+
+// startPool starts a pool of connections to address, opened with dial,
+// closed (with its actor system) when the test ends.
+func startPool(t *testing.T, address string, dial func(context.Context, string) (net.Conn, error), cfg actors.PoolConfig) *actors.Pool {
+	t.Helper()
 	sys := actors.NewSystem(slog.New(slog.DiscardHandler))
 	cfg.Connect = func(ctx context.Context) (*actors.Conn, error) {
-		return actors.Connect(ctx, "fake:7687", actors.ConnectConfig{
-			Dial:      s.dial,
+		return actors.Connect(ctx, address, actors.ConnectConfig{
+			Dial:      dial,
 			UserAgent: "boltrx/test", BoltAgent: bolt.BoltAgent{Product: "boltrx/test"},
 			Auth: map[string]any{"scheme": "basic", "principal": "neo4j", "credentials": "secret"},
 		})
 	}
-	p := actors.NewPool(sys, nil, "fake:7687", cfg)
+	p := actors.NewPool(sys, nil, address, cfg)
 	t.Cleanup(func() {
 		if err := p.Close(context.Background()); err != nil {
 			t.Errorf("closing the pool: %v", err)
@@ -215,13 +222,20 @@ func TestPoolLivenessCheck(t *testing.T) {
 
 	s.dead.Store(true)
 	fake.Advance(2 * time.Minute)
-	c4, err := p.Acquire(ctx)
+	acquireNew(t, p, s, c, "dead connection")
+}
+
+// acquireNew acquires a connection from p and checks that it is a second
+// one the pool dialled, not old; it gives it back when the test ends.
+func acquireNew(t *testing.T, p *actors.Pool, s *fakeServer, old *actors.Conn, what string) {
+	t.Helper()
+	c, err := p.Acquire(poolContext(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer p.Release(c4)
-	if c4 == c || s.dials.Load() != 2 {
-		t.Fatalf("dead connection: reused %v, %d dials; want a new connection", c4 == c, s.dials.Load())
+	t.Cleanup(func() { p.Release(c) })
+	if c == old || s.dials.Load() != 2 {
+		t.Fatalf("%s: reused %v, %d dials; want a new connection", what, c == old, s.dials.Load())
 	}
 }
 
@@ -246,25 +260,12 @@ func TestPoolDropsAConnectionTheServerClosedWhileIdle(t *testing.T) {
 		}
 	})
 	t.Cleanup(func() { ln.Close() })
-	sys := actors.NewSystem(slog.New(slog.DiscardHandler))
-	p := actors.NewPool(sys, nil, ln.Addr().String(), actors.PoolConfig{MaxSize: 2, AcquisitionTimeout: 5 * time.Second, LivenessCheckTimeout: -1,
-		Connect: func(ctx context.Context) (*actors.Conn, error) {
-			return actors.Connect(ctx, ln.Addr().String(), actors.ConnectConfig{
-				Dial: func(ctx context.Context, addr string) (net.Conn, error) {
-					s.dials.Add(1)
-					var d net.Dialer
-					return d.DialContext(ctx, "tcp", addr)
-				},
-				UserAgent: "boltrx/test", BoltAgent: bolt.BoltAgent{Product: "boltrx/test"},
-				Auth: map[string]any{"scheme": "basic", "principal": "neo4j", "credentials": "secret"},
-			})
-		}})
-	t.Cleanup(func() {
-		if err := p.Close(context.Background()); err != nil {
-			t.Errorf("closing the pool: %v", err)
-		}
-		sys.Shutdown()
-	})
+	dial := func(ctx context.Context, addr string) (net.Conn, error) {
+		s.dials.Add(1)
+		var d net.Dialer
+		return d.DialContext(ctx, "tcp", addr)
+	}
+	p := startPool(t, ln.Addr().String(), dial, actors.PoolConfig{MaxSize: 2, AcquisitionTimeout: 5 * time.Second, LivenessCheckTimeout: -1})
 	ctx := poolContext(t)
 	c, err := p.Acquire(ctx)
 	if err != nil {
@@ -275,14 +276,7 @@ func TestPoolDropsAConnectionTheServerClosedWhileIdle(t *testing.T) {
 	// The close reaches the client, and the connection sits idle past
 	// the moment in which the pool lends it without looking.
 	time.Sleep(20 * time.Millisecond)
-	c2, err := p.Acquire(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Release(c2)
-	if c2 == c || s.dials.Load() != 2 {
-		t.Fatalf("connection the server closed: reused %v, %d dials; want a new connection", c2 == c, s.dials.Load())
-	}
+	acquireNew(t, p, s, c, "connection the server closed")
 	if !c.Broken() {
 		t.Fatal("the closed connection is not marked broken")
 	}

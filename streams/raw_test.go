@@ -41,6 +41,22 @@ func (c *decodingConn) BadRecord(err error) {
 	c.mu.Unlock()
 }
 
+// startDecoding starts a stream on a decodingConn whose RUN succeeded,
+// with the handler of its first PULL.
+func startDecoding(t *testing.T) (*decodingConn, *Stream, Handler, RawRecordsHandler) {
+	t.Helper()
+	c := newDecodingConn(t)
+	s := New(c, Options{FetchSize: 1000})
+	run := s.RunHandler()
+	_, pull := s.FirstPull()
+	run.OnSummary(runSuccess("n"))
+	rh, ok := pull.(RawRecordsHandler)
+	if !ok {
+		t.Fatal("the PULL handler takes no raw records")
+	}
+	return c, s, pull, rh
+}
+
 // rawRun encodes RECORDs [from] .. [to-1] back to back, as the reader
 // hands them over.
 func rawRun(t *testing.T, caps *bolt.Capabilities, from, to int) ([]byte, []uint32) {
@@ -63,15 +79,7 @@ func rawRun(t *testing.T, caps *bolt.Capabilities, from, to int) ([]byte, []uint
 // consumer in the order they came, and a consumer that waits says it
 // would decode a run while one that does not wait says not.
 func TestRawRunsKeepTheOrderOfRecords(t *testing.T) {
-	c := newDecodingConn(t)
-	s := New(c, Options{FetchSize: 1000})
-	run := s.RunHandler()
-	_, pull := s.FirstPull()
-	run.OnSummary(runSuccess("n"))
-	rh, ok := pull.(RawRecordsHandler)
-	if !ok {
-		t.Fatal("the PULL handler takes no raw records")
-	}
+	c, s, pull, rh := startDecoding(t)
 	if rh.WantsRaw() {
 		t.Fatal("WantsRaw before the consumer waits")
 	}
@@ -110,12 +118,7 @@ func TestRawRunsKeepTheOrderOfRecords(t *testing.T) {
 // connection (BadRecord) and ends the stream with the connection's
 // error; the records after it are not handed out.
 func TestBadRawRecordBreaksTheConnection(t *testing.T) {
-	c := newDecodingConn(t)
-	s := New(c, Options{FetchSize: 1000})
-	run := s.RunHandler()
-	_, pull := s.FirstPull()
-	run.OnSummary(runSuccess("n"))
-	rh := pull.(RawRecordsHandler)
+	c, s, pull, rh := startDecoding(t)
 	raw, ends := rawRun(t, c.caps, 0, 3)
 	raw[ends[0]+2] = 0xC7 // a marker PackStream does not have, in record 1's list
 	rh.OnRawRecords(raw, ends)

@@ -862,22 +862,29 @@ type pullHandler Stream
 
 func (h *pullHandler) OnRecord(values []any) {
 	s := (*Stream)(h)
-	s.mu.Lock()
-	s.received++
-	if s.cancelled || s.finished {
-		s.mu.Unlock()
+	if !s.lockForRecords(1) {
 		return
 	}
 	s.pushLocked(values)
 	s.wakeForRecordsLocked()
 }
 
-func (h *pullHandler) OnRecords(values [][]any) {
-	s := (*Stream)(h)
+// lockForRecords counts n records received and locks s.mu to queue them;
+// it returns false, unlocked, when the stream drops them (it was
+// cancelled or has ended).
+func (s *Stream) lockForRecords(n int) bool {
 	s.mu.Lock()
-	s.received += int64(len(values))
+	s.received += int64(n)
 	if s.cancelled || s.finished {
 		s.mu.Unlock()
+		return false
+	}
+	return true
+}
+
+func (h *pullHandler) OnRecords(values [][]any) {
+	s := (*Stream)(h)
+	if !s.lockForRecords(len(values)) {
 		return
 	}
 	for _, v := range values {
@@ -892,10 +899,7 @@ func (h *pullHandler) WantsRaw() bool { return h.idle.Load() }
 
 func (h *pullHandler) OnRawRecords(raw []byte, ends []uint32) {
 	s := (*Stream)(h)
-	s.mu.Lock()
-	s.received += int64(len(ends))
-	if s.cancelled || s.finished {
-		s.mu.Unlock()
+	if !s.lockForRecords(len(ends)) {
 		return
 	}
 	if len(s.arena) < len(raw) {

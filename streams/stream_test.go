@@ -618,6 +618,24 @@ func TestHeldConsumerDecidesWhenToPull(t *testing.T) {
 	}
 }
 
+// answerWaiting plays the server for a consumer that waits in Next: it
+// answers the PULL in flight (handler h) with n records, starting at
+// *next, and has_more; once the consumer took them all, it returns the
+// next PULL the stream sent and that PULL's handler.
+func answerWaiting(t *testing.T, s *Stream, c *fakeConn, h Handler, next *int, n int) (*bolt.Pull, Handler) {
+	t.Helper()
+	got := waitingNext(t, s)
+	feed(h, *next, *next+n)
+	*next += n
+	h.OnSummary(hasMore())
+	<-got
+	for s.Queued() > 0 {
+		takeAll3(t, s)
+	}
+	req, ph := c.last()
+	return req.(*bolt.Pull), ph
+}
+
 // A consumer that waits while it still has records of its own to hand on
 // (ConsumerBusy) is not starved: the batches stay at FetchSize, and the
 // next PULL waits until fewer than the low watermark are queued.
@@ -629,21 +647,13 @@ func TestBusyConsumerKeepsBatchesAtFetchSize(t *testing.T) {
 	h, next := pull, 0
 	var sizes []int64
 	for range 4 {
-		got := waitingNext(t, s)
 		before := c.count()
-		feed(h, next, next+4)
-		next += 4
-		h.OnSummary(hasMore())
-		<-got
-		for s.Queued() > 0 {
-			takeAll3(t, s)
-		}
+		var pull *bolt.Pull
+		pull, h = answerWaiting(t, s, c, h, &next, 4)
 		if c.count() != before+1 {
 			t.Fatalf("requests = %d after a batch, want %d", c.count(), before+1)
 		}
-		req, ph := c.last()
-		h = ph
-		sizes = append(sizes, req.(*bolt.Pull).N)
+		sizes = append(sizes, pull.N)
 		if held := s.Queued(); held > 4 {
 			t.Fatalf("%d records queued, want at most one batch", held)
 		}
@@ -655,18 +665,9 @@ func TestBusyConsumerKeepsBatchesAtFetchSize(t *testing.T) {
 	// idle, the batches grow.
 	busy.Store(false)
 	for i, want := range []int64{4, 8} {
-		got := waitingNext(t, s)
-		feed(h, next, next+4)
-		next += 4
-		h.OnSummary(hasMore())
-		<-got
-		for s.Queued() > 0 {
-			takeAll3(t, s)
-		}
-		req, ph := c.last()
-		h = ph
-		if req.(*bolt.Pull).N != want {
-			t.Fatalf("PULL after starved arrival %d = %+v, want n=%d", i+1, req, want)
+		var pull *bolt.Pull
+		if pull, h = answerWaiting(t, s, c, h, &next, 4); pull.N != want {
+			t.Fatalf("PULL after starved arrival %d = %+v, want n=%d", i+1, pull, want)
 		}
 	}
 }
@@ -682,17 +683,9 @@ func TestOneIdleArrivalDoesNotGrowTheBatches(t *testing.T) {
 	var sizes []int64
 	for i := range 6 {
 		busy.Store(i%2 == 0)
-		got := waitingNext(t, s)
-		feed(h, next, next+2)
-		next += 2
-		h.OnSummary(hasMore())
-		<-got
-		for s.Queued() > 0 {
-			takeAll3(t, s)
-		}
-		req, ph := c.last()
-		h = ph
-		sizes = append(sizes, req.(*bolt.Pull).N)
+		var pull *bolt.Pull
+		pull, h = answerWaiting(t, s, c, h, &next, 2)
+		sizes = append(sizes, pull.N)
 	}
 	if want := []int64{2, 2, 2, 2, 2, 2}; !slices.Equal(sizes, want) {
 		t.Fatalf("PULL sizes %v, want %v", sizes, want)
